@@ -1,10 +1,63 @@
 package org.distillguard.app;
 
-/** Entry point of the distillguard command. */
-public final class Main {
-  private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code distillguard} command. */
+@Command(
+    name = "distillguard",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Detect, stop and attribute adversarial distillation of an LLM API.",
+    subcommands = {CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input.",
+      "Run 'distillguard help COMMAND' for a command's options."
+    })
+public final class Main implements Runnable {
+  /** Success. */
+  public static final int EXIT_OK = 0;
+
+  /** A bug or an environment failure; the message says which. */
+  public static final int EXIT_INTERNAL = 1;
+
+  /** Unusable arguments or input. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.out.println("distillguard");
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The configured command line, for {@link #main} and for tests. */
+  public static CommandLine newCommandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(t -> EXIT_INTERNAL);
+    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          // Never a stack trace for the user: one line that says what broke.
+          commandLine
+              .getErr()
+              .println("distillguard: internal error: " + ex + " (please report this)");
+          return EXIT_INTERNAL;
+        });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"distillguard " + (v == null ? "dev" : v)};
+    }
   }
 }

@@ -1,0 +1,5 @@
+/** The {@code distillguard} command: one picocli command class per subcommand. */
+@NullMarked
+package org.distillguard.app;
+
+import org.jspecify.annotations.NullMarked;
