@@ -1,0 +1,52 @@
+package org.distillguard.core.detect;
+
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.event.Params;
+import org.distillguard.core.text.PromptAnalyzer;
+import org.distillguard.core.text.PromptFeatures;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the detector needs of one exchange: a few fields and the {@link PromptFeatures} of its text.
+ * Building it is stateless and can run on any thread; updating account state with it cannot.
+ *
+ * @param maxTokens requested output cap, or -1
+ * @param temperature requested temperature, or NaN
+ * @param n samples requested (1 when absent)
+ * @param outputTokens reported output tokens, or -1
+ * @param createdMillis account creation time from the enrichment, or {@link Exchange#NO_TIME}
+ */
+public record Observation(
+    String account,
+    long timeMillis,
+    @Nullable String model,
+    boolean conversation,
+    int userTurns,
+    int maxTokens,
+    float temperature,
+    int n,
+    boolean logprobs,
+    boolean highEffort,
+    long outputTokens,
+    long createdMillis,
+    PromptFeatures text) {
+
+  public static Observation of(Exchange e, PromptAnalyzer analyzer) {
+    Params p = e.params();
+    String effort = p.reasoningEffort();
+    return new Observation(
+        e.account(),
+        e.timeMillis(),
+        e.model(),
+        e.conversation() != null,
+        e.userTurns(),
+        p.maxTokens() == null ? -1 : p.maxTokens(),
+        p.temperature() == null ? Float.NaN : p.temperature().floatValue(),
+        p.n() == null ? 1 : Math.max(1, p.n()),
+        Boolean.TRUE.equals(p.logprobs()) || p.topLogprobs() != null,
+        "high".equals(effort) || "xhigh".equals(effort) || "max".equals(effort),
+        e.usage().outputTokens() + Math.max(0, e.usage().reasoningTokens()),
+        e.accountMeta().createdMillis(),
+        analyzer.analyze(e));
+  }
+}
