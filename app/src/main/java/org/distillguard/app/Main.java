@@ -1,5 +1,6 @@
 package org.distillguard.app;
 
+import org.distillguard.app.analyze.AnalyzeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Detect, stop and attribute adversarial distillation of an LLM API.",
-    subcommands = {CommandLine.HelpCommand.class},
+    subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input.",
@@ -34,8 +35,7 @@ public final class Main implements Runnable {
   /** The configured command line, for {@link #main} and for tests. */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(t -> EXIT_INTERNAL);
-    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+    // picocli's defaults already match ours: 2 for invalid input, 1 for a failed execution.
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Never a stack trace for the user: one line that says what broke.

@@ -64,6 +64,7 @@ final class AccountState {
   float multiSample;
   float logprobs;
   float longOutputs;
+  boolean sawOutputs;
   float temperatureZero;
 
   // account and model
@@ -163,6 +164,7 @@ final class AccountState {
     multiSample = ewma(multiSample, o.n() > 1 ? 1 : 0, a);
     logprobs = ewma(logprobs, o.logprobs() ? 1 : 0, a);
     if (o.outputTokens() >= 0) {
+      sawOutputs = true;
       longOutputs = ewma(longOutputs, (float) (Math.log10(1 + o.outputTokens()) / 4), a);
     }
     temperatureZero = ewma(temperatureZero, o.temperature() == 0f ? 1 : 0, a);
@@ -170,14 +172,18 @@ final class AccountState {
     newModel = ewma(newModel, shifted ? 1 : 0, a);
   }
 
-  /** Writes the current value of every {@link Signal} into {@code out}, indexed by ordinal. */
+  /**
+   * Writes the current value of every {@link Signal} into {@code out}, indexed by ordinal. A signal
+   * with nothing to go on yet (no usage reported, less than a day of history, no account metadata)
+   * is NaN, which the scoring model treats as neutral.
+   */
   void signals(float[] out) {
     out[Signal.REQUEST_RATE.ordinal()] = (float) Math.log10(1 + rateHour);
     out[Signal.DAILY_VOLUME.ordinal()] = (float) Math.log10(1 + rateDay);
     out[Signal.ACTIVE_HOURS.ordinal()] = activeHours();
     out[Signal.AROUND_THE_CLOCK.ordinal()] = diurnalEntropy();
     out[Signal.TIMING_REGULARITY.ordinal()] =
-        requests < 3 ? 0 : (float) Math.max(0, 1 - Math.sqrt(gapVar));
+        requests < 3 ? Float.NaN : (float) Math.max(0, 1 - Math.sqrt(gapVar));
     out[Signal.BURST_SHARE.ordinal()] = burst;
     out[Signal.SINGLE_TURN.ordinal()] = singleTurn;
     out[Signal.TEMPLATE_PREFIX.ordinal()] = prefixShare;
@@ -193,7 +199,7 @@ final class AccountState {
     out[Signal.MAX_TOKENS_LARGE.ordinal()] = maxTokensLarge;
     out[Signal.MULTI_SAMPLE.ordinal()] = multiSample;
     out[Signal.LOGPROBS.ordinal()] = logprobs;
-    out[Signal.LONG_OUTPUTS.ordinal()] = longOutputs;
+    out[Signal.LONG_OUTPUTS.ordinal()] = sawOutputs ? longOutputs : Float.NaN;
     out[Signal.YOUNG_ACCOUNT.ordinal()] = youngAccount();
     out[Signal.GRADER_PROMPTS.ordinal()] = grader;
     out[Signal.SAFE_REWRITE.ordinal()] = safeRewrite;
@@ -218,7 +224,7 @@ final class AccountState {
   private float diurnalEntropy() {
     // Less than a day of history says nothing about the daily rhythm.
     if (lastSeen - firstSeen < DAY) {
-      return 0;
+      return Float.NaN;
     }
     return entropy(hourOfDay);
   }
@@ -246,7 +252,7 @@ final class AccountState {
 
   private float youngAccount() {
     if (createdMillis == Exchange.NO_TIME) {
-      return 0;
+      return Float.NaN;
     }
     double ageDays = Math.max(0, firstSeen - createdMillis) / (double) DAY;
     return (float) Math.exp(-ageDays / 7);

@@ -30,6 +30,7 @@ public final class Detector {
   private final Map<String, Long> modelFirstSeen = new HashMap<>();
   private final float[] scratch = new float[Signal.COUNT];
   private double lastScore;
+  private long lastRequests;
 
   public Detector(DetectorConfig config, ScoringModel model, PromptAnalyzer analyzer) {
     this.config = config;
@@ -59,6 +60,7 @@ public final class Detector {
     s.signals(scratch);
     double score = model.score(scratch);
     lastScore = score;
+    lastRequests = s.requests;
     if (score > s.peakScore) {
       s.peakScore = (float) score;
       if (score >= config.suspiciousAt()) {
@@ -84,6 +86,11 @@ public final class Detector {
   /** The score computed by the latest {@link #observe} call (not the peak). */
   public double lastScore() {
     return lastScore;
+  }
+
+  /** The request count of the account of the latest {@link #observe} call, that call included. */
+  public long lastRequests() {
+    return lastRequests;
   }
 
   /** The account's current assessment, or null if it was never seen. */

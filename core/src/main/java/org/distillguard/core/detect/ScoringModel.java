@@ -98,11 +98,13 @@ public final class ScoringModel {
     }
   }
 
-  /** The score in [0,1] for signal values indexed by {@link Signal#ordinal()}. */
+  /** The score in [0,1] for signal values indexed by {@link Signal#ordinal()}; NaN is neutral. */
   public double score(float[] signals) {
     double z = bias;
     for (int i = 0; i < weight.length; i++) {
-      z += weight[i] * (signals[i] - ref[i]);
+      if (!Float.isNaN(signals[i])) { // unknown: neutral, the reference value
+        z += weight[i] * (signals[i] - ref[i]);
+      }
     }
     return 1 / (1 + Math.exp(-z));
   }
@@ -111,6 +113,9 @@ public final class ScoringModel {
   public List<Reason> reasons(float[] signals) {
     List<Reason> out = new ArrayList<>();
     for (int i = 0; i < weight.length; i++) {
+      if (Float.isNaN(signals[i])) {
+        continue;
+      }
       double c = weight[i] * (signals[i] - ref[i]);
       if (Math.abs(c) >= 0.005) {
         out.add(new Reason(Signal.byIndex(i).id(), round(signals[i]), round(c)));
