@@ -25,6 +25,11 @@ public final class Rfc3339 {
     if (fast != Long.MIN_VALUE) {
       return fast;
     }
+    int dot = s.indexOf('.');
+    if (dot >= 0 && (dot + 1 >= s.length() || !Character.isDigit(s.charAt(dot + 1)))) {
+      // java.time accepts "12:00:00.Z"; RFC 3339 wants at least one digit after the point.
+      throw new IllegalArgumentException("not an RFC 3339 date-time: " + abbreviate(s));
+    }
     try {
       return OffsetDateTime.parse(s.replace(' ', 'T')).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {

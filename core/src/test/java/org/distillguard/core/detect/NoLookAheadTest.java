@@ -1,0 +1,116 @@
+package org.distillguard.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.event.Params;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The detector's central invariant: running it on any prefix of a log gives, for every account,
+ * exactly the assessment (verdict, score, flagged_after, reasons) the full run had at that point.
+ */
+class NoLookAheadTest {
+  private static final String[] PROMPTS = {
+    "Write a Python function that sorts a list.",
+    "Explain step by step why the sky is blue.",
+    "what time is it in tokyo",
+    "Translate into German: good morning.",
+    "Rate the following answer on a scale of 1 to 10.",
+    "Give three tips for staying healthy.",
+    "hi",
+    "Solve 12 * 7 + 3 and show your work.",
+  };
+
+  static List<Exchange> randomLog(long seed, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Exchange> out = new ArrayList<>(n);
+    long t = 1_767_225_600_000L;
+    int accounts = 1 + r.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      t += r.nextInt(5) == 0 ? -r.nextInt(5000) : r.nextInt(60_000); // some out of order
+      String account = "acct-" + r.nextInt(accounts);
+      Params p =
+          r.nextBoolean()
+              ? Params.NONE
+              : new Params(
+                  r.nextInt(8000),
+                  r.nextDouble(),
+                  null,
+                  1 + r.nextInt(3),
+                  r.nextBoolean(),
+                  null,
+                  null,
+                  r.nextBoolean() ? "high" : null);
+      out.add(
+          Exchange.builder("r" + i, t, account)
+              .model(r.nextInt(10) == 0 ? "m-new" : "m-old")
+              .params(p)
+              .prompt(PROMPTS[r.nextInt(PROMPTS.length)] + " " + r.nextInt(50))
+              .build());
+    }
+    return out;
+  }
+
+  private static List<Assessment> snapshot(Detector d) {
+    List<Assessment> all = d.assessments();
+    all.sort(Comparator.comparing(Assessment::account));
+    return all;
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void anyPrefixGivesTheAssessmentsTheFullRunHadAtThatPoint(long seed) {
+    List<Exchange> log = randomLog(seed, 600);
+    int cut = 1 + new SplittableRandom(seed * 31).nextInt(log.size() - 1);
+    Detector full = Detector.standard();
+    List<Assessment> atCut = null;
+    for (int i = 0; i < log.size(); i++) {
+      full.observe(log.get(i));
+      if (i + 1 == cut) {
+        atCut = snapshot(full);
+      }
+    }
+    Detector prefix = Detector.standard();
+    log.subList(0, cut).forEach(prefix::observe);
+    assertThat(snapshot(prefix)).isEqualTo(atCut);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {101, 102, 103})
+  void flaggedAfterIsTheRequestCountAtWhichThePrefixFirstFlags(long seed) {
+    List<Exchange> log = randomLog(seed, 800);
+    Detector full = Detector.standard();
+    log.forEach(full::observe);
+    for (Assessment a : full.assessments()) {
+      if (!a.flagged()) {
+        continue;
+      }
+      // Replay only up to the request before the flag: not yet flagged. Up to it: flagged.
+      Detector before = Detector.standard();
+      Detector at = Detector.standard();
+      long seen = 0;
+      for (Exchange e : log) {
+        if (e.account().equals(a.account())) {
+          seen++;
+        }
+        if (seen < a.flaggedAfter() || !e.account().equals(a.account())) {
+          before.observe(e);
+        }
+        at.observe(e);
+        if (seen == a.flaggedAfter() && e.account().equals(a.account())) {
+          break;
+        }
+      }
+      assertThat(java.util.Objects.requireNonNull(before.assessment(a.account())).flagged())
+          .isFalse();
+      assertThat(java.util.Objects.requireNonNull(at.assessment(a.account())).flaggedAfter())
+          .isEqualTo(a.flaggedAfter());
+    }
+  }
+}
