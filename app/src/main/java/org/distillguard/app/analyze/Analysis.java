@@ -83,7 +83,7 @@ final class Analysis implements ParallelLogReader.Consumer<Observation> {
     invalid++;
     if (problems.size() < problemsShown) {
       problems.add(p);
-      err.println("distillguard: skipped " + p);
+      err.println((strict ? "distillguard: invalid line " : "distillguard: skipped ") + p);
       err.flush();
     }
     if (strict) {
