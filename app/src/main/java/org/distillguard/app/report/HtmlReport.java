@@ -37,6 +37,7 @@ public final class HtmlReport {
   static final int MAX_CAMPAIGNS = 200;
   static final int MAX_REASONS = 4;
   static final int MAX_MEMBERS_SHOWN = 8;
+  static final long LOG_AXIS_FROM = 200;
 
   private HtmlReport() {}
 
@@ -95,10 +96,12 @@ public final class HtmlReport {
       th{font-size:12px;color:var(--muted);font-weight:600;background:#fafbfc}
       td.n,th.n{text-align:right}
       .acct{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:13px;
-      word-break:break-all}
+      overflow-wrap:anywhere}
+      .scroll{overflow-x:auto}
+      td.t{white-space:nowrap}
       .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
       font-weight:600}
-      .reason{display:grid;grid-template-columns:minmax(160px,1fr) 90px 52px;gap:6px;
+      .reason{display:grid;grid-template-columns:minmax(140px,1fr) 70px 46px;gap:6px;
       align-items:center;font-size:12.5px;margin:1px 0}
       .bar{height:8px;border-radius:4px;background:#eceef2;overflow:hidden}
       .bar i{display:block;height:100%}
@@ -160,7 +163,7 @@ public final class HtmlReport {
         b.append("<span class=\"b-")
             .append(v.id())
             .append("\" style=\"width:")
-            .append(fmt("%.3f", 100.0 * c / total))
+            .append(fmt("%.3f", Math.max(0.8, 100.0 * c / total))) // a sliver stays visible
             .append("%\" title=\"")
             .append(v.id())
             .append(": ")
@@ -168,13 +171,13 @@ public final class HtmlReport {
             .append("\"></span>");
       }
     }
-    b.append("</div>\n<dl>\n<dt>Time span</dt><dd>");
+    b.append("</div>\n<dl>\n<dt>Time span (UTC)</dt><dd>");
     if (d.firstEventMillis() == Exchange.NO_TIME || d.lastEventMillis() == Exchange.NO_TIME) {
       b.append("no events");
     } else {
-      b.append(Rfc3339.format(d.firstEventMillis()))
+      b.append(time(d.firstEventMillis()))
           .append(" &ndash; ")
-          .append(Rfc3339.format(d.lastEventMillis()))
+          .append(time(d.lastEventMillis()))
           .append(" (")
           .append(duration(d.lastEventMillis() - d.firstEventMillis()))
           .append(")");
@@ -300,9 +303,10 @@ public final class HtmlReport {
         }
         b.append(String.join(", ", parts)).append(").");
       }
-      b.append("</p>\n<table>\n<thead><tr><th class=\"n\">#</th><th>Account</th>")
+      b.append(
+              "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th class=\"n\">#</th><th>Account</th>")
           .append("<th>Verdict</th><th class=\"n\">Score</th><th class=\"n\">Requests</th>")
-          .append("<th class=\"n\">Flagged after</th><th>Flagged at</th>")
+          .append("<th class=\"n\">Flagged after</th><th>Flagged at (UTC)</th>")
           .append("<th>Top reasons (contribution to the score's log-odds)</th></tr></thead>\n")
           .append("<tbody>\n");
       int timelineNo = 0;
@@ -326,13 +330,13 @@ public final class HtmlReport {
             .append(count(a.requests()))
             .append("</td><td class=\"n\">")
             .append(a.flagged() ? count(a.flaggedAfter()) : "&ndash;")
-            .append("</td><td>")
+            .append("</td><td class=\"t\">")
             .append(time(a.flaggedAtMillis()))
             .append("</td><td>");
         reasons(b, a.reasons());
         b.append("</td></tr>\n");
       }
-      b.append("</tbody>\n</table>\n");
+      b.append("</tbody>\n</table></div>\n");
     }
     b.append("</section>\n");
   }
@@ -409,7 +413,9 @@ public final class HtmlReport {
     int bottom = 30;
     double pw = w - left - right;
     double ph = ht - top - bottom;
-    long maxIndex = Math.max(1, Math.max(a.requests(), t.requestIndex()[t.size() - 1]));
+    long maxIndex = Math.max(2, Math.max(a.requests(), t.requestIndex()[t.size() - 1]));
+    // Flags usually come within the first hundred requests of thousands: a log axis shows them.
+    boolean log = maxIndex > LOG_AXIS_FROM;
     b.append("<figure id=\"tl-")
         .append(no)
         .append("\"><figcaption><span class=\"acct\">")
@@ -443,7 +449,7 @@ public final class HtmlReport {
     }
     StringBuilder pts = new StringBuilder();
     for (int i = 0; i < t.size(); i++) {
-      double x = left + (double) t.requestIndex()[i] / maxIndex * pw;
+      double x = left + xShare(t.requestIndex()[i], maxIndex, log) * pw;
       double y = top + ph - clamp01(t.score()[i]) * ph;
       pts.append(fmt("%.1f", x)).append(',').append(fmt("%.1f", y)).append(' ');
     }
@@ -451,14 +457,8 @@ public final class HtmlReport {
         .append(pts.toString().trim())
         .append("\"/>\n");
     if (a.flagged()) {
-      double s = t.score()[t.size() - 1];
-      for (int i = 0; i < t.size(); i++) {
-        if (t.requestIndex()[i] >= a.flaggedAfter()) {
-          s = t.score()[i];
-          break;
-        }
-      }
-      double x = left + (double) a.flaggedAfter() / maxIndex * pw;
+      double s = scoreAt(t, a.flaggedAfter());
+      double x = left + xShare(a.flaggedAfter(), maxIndex, log) * pw;
       double y = top + ph - clamp01(s) * ph;
       b.append(line(x, top, x, top + ph, "var(--distillation)", "2 3"));
       b.append("<circle cx=\"")
@@ -471,8 +471,15 @@ public final class HtmlReport {
     }
     b.append(line(left, top + ph, w - right, top + ph, "#5b6475", null));
     b.append(text(left, top + ph + 14, "start", "1"));
+    if (log) {
+      for (long p = 10; p * 3 < maxIndex; p *= 10) {
+        double x = left + xShare(p, maxIndex, true) * pw;
+        b.append(line(x, top + ph, x, top + ph + 4, "#5b6475", null));
+        b.append(text(x, top + ph + 14, "middle", count(p)));
+      }
+    }
     b.append(text(w - right, top + ph + 14, "end", count(maxIndex)));
-    b.append(text(left + pw / 2, ht - 4, "middle", "request"));
+    b.append(text(left + pw / 2, ht - 4, "middle", log ? "request (log scale)" : "request"));
     b.append("</svg></figure>\n");
   }
 
@@ -489,9 +496,10 @@ public final class HtmlReport {
     if (cs.size() > MAX_CAMPAIGNS) {
       b.append(" Showing the first ").append(MAX_CAMPAIGNS).append('.');
     }
-    b.append("</p>\n<table>\n<thead><tr><th>Campaign</th><th class=\"n\">Accounts</th>")
-        .append("<th>Members</th><th class=\"n\">Requests</th><th>First seen</th>")
-        .append("<th>Last seen</th><th class=\"n\">Score</th><th>Shared indicators</th>")
+    b.append(
+            "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Campaign</th><th class=\"n\">Accounts</th>")
+        .append("<th>Members</th><th class=\"n\">Requests</th><th>First seen (UTC)</th>")
+        .append("<th>Last seen (UTC)</th><th class=\"n\">Score</th><th>Shared indicators</th>")
         .append("<th>Reasons</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < Math.min(cs.size(), MAX_CAMPAIGNS); i++) {
       CampaignView c = cs.get(i);
@@ -511,9 +519,9 @@ public final class HtmlReport {
       }
       b.append("</td><td class=\"n\">")
           .append(count(c.requests()))
-          .append("</td><td>")
+          .append("</td><td class=\"t\">")
           .append(time(c.firstSeenMillis()))
-          .append("</td><td>")
+          .append("</td><td class=\"t\">")
           .append(time(c.lastSeenMillis()))
           .append("</td><td class=\"n\">")
           .append(score(c.score()))
@@ -531,7 +539,7 @@ public final class HtmlReport {
       reasons(b, c.reasons());
       b.append("</td></tr>\n");
     }
-    b.append("</tbody>\n</table>\n</section>\n");
+    b.append("</tbody>\n</table></div>\n</section>\n");
   }
 
   private static void evaluation(StringBuilder b, Evaluation e) {
@@ -737,7 +745,11 @@ public final class HtmlReport {
   }
 
   private static String time(long millis) {
-    return millis == Exchange.NO_TIME ? "&ndash;" : Rfc3339.format(millis);
+    if (millis == Exchange.NO_TIME) {
+      return "&ndash;";
+    }
+    String s = Rfc3339.format(millis); // 2026-11-03T14:02:11.250Z -> 2026-11-03 14:02:11
+    return s.length() == 24 ? s.substring(0, 10) + " " + s.substring(11, 19) : s;
   }
 
   private static String score(double s) {
@@ -764,6 +776,27 @@ public final class HtmlReport {
       return hours + " h " + minutes + " min";
     }
     return minutes + " min " + s % 60 + " s";
+  }
+
+  /** The timeline's score at request {@code index}, interpolated between its points. */
+  static double scoreAt(Timeline t, long index) {
+    long[] idx = t.requestIndex();
+    if (index <= idx[0]) {
+      return t.score()[0];
+    }
+    for (int i = 1; i < idx.length; i++) {
+      if (idx[i] >= index) {
+        double f = (double) (index - idx[i - 1]) / Math.max(1, idx[i] - idx[i - 1]);
+        return t.score()[i - 1] + f * (t.score()[i] - t.score()[i - 1]);
+      }
+    }
+    return t.score()[idx.length - 1];
+  }
+
+  /** Where request {@code index} (1..max) falls on the x axis, 0..1. */
+  private static double xShare(long index, long max, boolean log) {
+    long i = Math.max(1, Math.min(max, index));
+    return log ? Math.log10(i) / Math.log10(max) : (double) (i - 1) / (max - 1);
   }
 
   private static double finite(double v) {

@@ -44,7 +44,7 @@ class HtmlReportTest {
         .contains(">100,000<") // accounts
         .contains(">42<") // invalid lines
         .contains(">75<") // distillation accounts
-        .contains("2026-11-03T14:00:00.000Z &ndash; 2026-11-05T19:00:00.000Z (2 d 5 h)")
+        .contains("2026-11-03 14:00:00 &ndash; 2026-11-05 19:00:00 (2 d 5 h)")
         .contains("gateway-2026-11-03.jsonl.gz");
   }
 
@@ -64,7 +64,7 @@ class HtmlReportTest {
         .contains(">0.970<")
         .contains(">5,200<")
         .contains(">38<")
-        .contains("2026-11-03T14:00:38.000Z")
+        .contains("2026-11-03 14:00:38")
         .contains(">Sweeps across capability domains<")
         .contains(">+2.40<")
         .contains(">-0.20<")
@@ -114,7 +114,8 @@ class HtmlReportTest {
         .contains("stroke:var(--suspicious)")
         .contains("stroke:var(--distillation)")
         .contains("<circle")
-        .contains("flagged after 38 requests");
+        .contains("flagged after 38 requests")
+        .contains("request (log scale)");
     assertThat(html).contains("<a href=\"#tl-0\">&lt;script&gt;");
   }
 
@@ -148,6 +149,17 @@ class HtmlReportTest {
         .contains("No scores to show.")
         .contains("No account to list.")
         .contains(">3<");
+  }
+
+  @Test
+  void theFlagPointSitsOnTheScoreLine() {
+    Timeline t = new Timeline(new long[3], new float[] {0.1f, 0.5f, 0.9f}, new long[] {1, 11, 21});
+    assertThat(HtmlReport.scoreAt(t, 16))
+        .isCloseTo(0.7, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(HtmlReport.scoreAt(t, 1))
+        .isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(HtmlReport.scoreAt(t, 99))
+        .isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-6));
   }
 
   @Test
