@@ -99,9 +99,10 @@ public final class HtmlReport {
       overflow-wrap:anywhere}
       .scroll{overflow-x:auto}
       td.t{white-space:nowrap}
+      td.members{min-width:170px}td.cid{min-width:100px}
       .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
       font-weight:600}
-      .reason{display:grid;grid-template-columns:minmax(140px,1fr) 70px 46px;gap:6px;
+      .reason{display:grid;grid-template-columns:minmax(120px,1fr) 60px 44px;gap:6px;
       align-items:center;font-size:12.5px;margin:1px 0}
       .bar{height:8px;border-radius:4px;background:#eceef2;overflow:hidden}
       .bar i{display:block;height:100%}
@@ -496,18 +497,25 @@ public final class HtmlReport {
     if (cs.size() > MAX_CAMPAIGNS) {
       b.append(" Showing the first ").append(MAX_CAMPAIGNS).append('.');
     }
-    b.append(
-            "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Campaign</th><th class=\"n\">Accounts</th>")
-        .append("<th>Members</th><th class=\"n\">Requests</th><th>First seen (UTC)</th>")
-        .append("<th>Last seen (UTC)</th><th class=\"n\">Score</th><th>Shared indicators</th>")
-        .append("<th>Reasons</th></tr></thead>\n<tbody>\n");
+    b.append("</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Campaign</th>")
+        .append("<th class=\"n\">Accounts</th><th class=\"n\">Requests</th>")
+        .append("<th class=\"n\">Score</th><th>Active (UTC)</th><th>Members</th>")
+        .append("<th>Shared indicators</th><th>Reasons</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < Math.min(cs.size(), MAX_CAMPAIGNS); i++) {
       CampaignView c = cs.get(i);
-      b.append("<tr><td class=\"acct\">")
+      b.append("<tr><td class=\"acct cid\">")
           .append(esc(c.id()))
           .append("</td><td class=\"n\">")
           .append(count(c.accounts().size()))
-          .append("</td><td class=\"acct\">");
+          .append("</td><td class=\"n\">")
+          .append(count(c.requests()))
+          .append("</td><td class=\"n\">")
+          .append(score(c.score()))
+          .append("</td><td class=\"t\">")
+          .append(time(c.firstSeenMillis()))
+          .append("<br>&rarr; ")
+          .append(time(c.lastSeenMillis()))
+          .append("</td><td class=\"acct members\">");
       int shown = Math.min(MAX_MEMBERS_SHOWN, c.accounts().size());
       for (int k = 0; k < shown; k++) {
         b.append(k == 0 ? "" : ", ").append(esc(c.accounts().get(k)));
@@ -517,15 +525,7 @@ public final class HtmlReport {
             .append(count(c.accounts().size() - shown))
             .append(" more</span>");
       }
-      b.append("</td><td class=\"n\">")
-          .append(count(c.requests()))
-          .append("</td><td class=\"t\">")
-          .append(time(c.firstSeenMillis()))
-          .append("</td><td class=\"t\">")
-          .append(time(c.lastSeenMillis()))
-          .append("</td><td class=\"n\">")
-          .append(score(c.score()))
-          .append("</td><td>");
+      b.append("</td><td>");
       if (c.sharedIndicators().isEmpty()) {
         b.append("&ndash;");
       } else {
