@@ -99,7 +99,7 @@ public final class HtmlReport {
       overflow-wrap:anywhere}
       .scroll{overflow-x:auto}
       td.t{white-space:nowrap}
-      td.members{min-width:170px}td.cid{min-width:100px}
+      td.members{min-width:170px}.nw{white-space:nowrap}td.cid{min-width:100px}
       .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
       font-weight:600}
       .reason{display:grid;grid-template-columns:minmax(120px,1fr) 60px 44px;gap:6px;
@@ -518,7 +518,10 @@ public final class HtmlReport {
           .append("</td><td class=\"acct members\">");
       int shown = Math.min(MAX_MEMBERS_SHOWN, c.accounts().size());
       for (int k = 0; k < shown; k++) {
-        b.append(k == 0 ? "" : ", ").append(esc(c.accounts().get(k)));
+        b.append(k == 0 ? "" : ", ")
+            .append("<span class=\"nw\">")
+            .append(esc(c.accounts().get(k)))
+            .append("</span>");
       }
       if (c.accounts().size() > shown) {
         b.append(" <span class=\"note\">+")
