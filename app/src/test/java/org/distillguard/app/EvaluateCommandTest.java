@@ -93,6 +93,33 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void readsDetectedCampaignsFromTheCampaignsFile() throws IOException {
+    write(
+        "labels.jsonl",
+        "{\"account\":\"h1\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"op\"}",
+        "{\"account\":\"h2\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"op\"}",
+        "{\"account\":\"p1\",\"class\":\"person\",\"distill\":false}");
+    write(
+        "verdicts.jsonl",
+        "{\"account\":\"h1\",\"verdict\":\"distillation\",\"requests\":9,\"flagged_after\":3}",
+        "{\"account\":\"h2\",\"verdict\":\"distillation\",\"requests\":9,\"flagged_after\":4}",
+        "{\"account\":\"p1\",\"verdict\":\"benign\",\"requests\":9}");
+    write(
+        "campaigns.jsonl", "{\"id\":\"c-1\",\"accounts\":[\"h1\",\"h2\",\"p1\"],\"requests\":27}");
+    int code =
+        run(
+            "evaluate",
+            "--labels=" + dir.resolve("labels.jsonl"),
+            "--verdicts=" + dir.resolve("verdicts.jsonl"),
+            "--campaigns=" + dir.resolve("campaigns.jsonl"));
+    assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+    assertThat(out.toString())
+        .contains(
+            "Campaigns: 1 true, 1 detected; coverage mean 100.00%, min 100.00%;"
+                + " benign accounts in campaigns with distillers: 1");
+  }
+
+  @Test
   void exitsThreeWhenABoundFails() throws IOException {
     sample();
     write("bounds.json", "{\"recall_min\":0.95,\"fpr_people_apps_max\":0.0,\"leakage_max\":0.1}");

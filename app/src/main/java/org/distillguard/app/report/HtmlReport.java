@@ -39,6 +39,9 @@ public final class HtmlReport {
   static final int MAX_MEMBERS_SHOWN = 8;
   static final long LOG_AXIS_FROM = 200;
 
+  /** Rows of the accounts table, whatever the caller passes: the page must stay light. */
+  static final int MAX_ACCOUNTS = 1000;
+
   private HtmlReport() {}
 
   /** Writes the page for {@code d} to {@code out}; does not close {@code out}. */
@@ -283,6 +286,9 @@ public final class HtmlReport {
 
   private static void accounts(StringBuilder b, ReportData d) {
     List<Assessment> top = d.topAccounts();
+    if (top.size() > MAX_ACCOUNTS) {
+      top = top.subList(0, MAX_ACCOUNTS);
+    }
     b.append("<section id=\"accounts\">\n<h2>Flagged and suspicious accounts</h2>\n");
     if (top.isEmpty()) {
       b.append("<p class=\"empty\">No account to list.</p>\n");

@@ -163,6 +163,41 @@ class HtmlReportTest {
   }
 
   @Test
+  void staysLightWhenTheCallerPassesAHundredThousandAccounts() throws IOException {
+    ReportData full = SampleReports.full();
+    java.util.List<org.distillguard.core.detect.Assessment> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      many.add(
+          SampleReports.assessment(
+              "acct-" + i,
+              org.distillguard.core.detect.Verdict.BENIGN,
+              0.1,
+              10,
+              -1,
+              java.util.List.of()));
+    }
+    ReportData big =
+        new ReportData(
+            full.title(),
+            full.generatedBy(),
+            full.inputs(),
+            full.events(),
+            full.invalidLines(),
+            full.accounts(),
+            full.firstEventMillis(),
+            full.lastEventMillis(),
+            full.verdictCounts(),
+            many,
+            full.timelines(),
+            full.campaigns(),
+            full.scoreHistogram(),
+            null);
+    String html = render(big);
+    assertThat(html).contains("Listing 1,000 accounts").contains("Not listed: 99,000 accounts");
+    assertThat(html.length()).isLessThan(2_000_000);
+  }
+
+  @Test
   void timelineColumnsMustHaveOneLength() {
     assertThatThrownBy(() -> new Timeline(new long[2], new float[2], new long[1]))
         .isInstanceOf(IllegalArgumentException.class);
