@@ -1,6 +1,8 @@
 package org.distillguard.sim.eval;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
@@ -17,7 +19,9 @@ public final class EvaluationJson {
   public static void write(Evaluation e, List<Bounds.Check> checks, Writer out) throws IOException {
     try (JsonGenerator g = JsonLines.MAPPER.getFactory().createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
+      // "\n" on every platform: same figures, same bytes.
+      DefaultIndenter lf = new DefaultIndenter("  ", "\n");
+      g.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(lf).withArrayIndenter(lf));
       g.writeStartObject();
       g.writeObjectFieldStart("inputs");
       g.writeNumberField("labelled_accounts", e.labelledAccounts());

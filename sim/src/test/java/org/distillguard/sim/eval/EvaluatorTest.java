@@ -306,6 +306,19 @@ class EvaluatorTest {
   }
 
   @Test
+  void jsonMatchesTheGoldenFile() throws IOException {
+    StringWriter w = new StringWriter();
+    Evaluation e = evaluate(LABELS, VERDICTS, null);
+    Bounds b = new Bounds(0.95, 0.005, 0.02, 0.10, 50.0);
+    EvaluationJson.write(e, b.check(e), w);
+    java.nio.file.Path golden = java.nio.file.Path.of("src/test/resources/eval/evaluation.json");
+    if (Boolean.getBoolean("distillguard.updateGolden")) {
+      java.nio.file.Files.writeString(golden, w.toString());
+    }
+    assertThat(w.toString()).isEqualTo(java.nio.file.Files.readString(golden));
+  }
+
+  @Test
   void csvHasOneRowPerClassAndOnePerFlaggedDistiller() throws IOException {
     Evaluation e = evaluate(LABELS, VERDICTS, null);
     StringWriter classes = new StringWriter();
