@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
           + " positives per class, requests to flag, leakage, campaign coverage.",
       "",
       "Example:",
-      "  distillguard evaluate --labels sim/labels.jsonl"
-          + " --verdicts out/verdicts.jsonl --campaigns out/campaigns.jsonl"
-          + " --bounds bounds.json --csv out/plots",
+      "  distillguard evaluate --labels sim/labels.jsonl \\",
+      "      --verdicts out/verdicts.jsonl --campaigns out/campaigns.jsonl \\",
+      "      --bounds bounds.json --csv out/plots",
       ""
     },
     footer = {
@@ -102,7 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Nullable Path boundsFile;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
@@ -174,6 +174,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       return pass ? Main.EXIT_OK : EXIT_BOUNDS_FAILED;
     } catch (EvalInputException ex) {
       err.println("distillguard evaluate: " + ex.getMessage());
+      err.flush();
+      return Main.EXIT_USAGE;
+    } catch (IOException ex) {
+      // A truncated .gz, a full disk, an unwritable --out: the user can act on it, so no trace.
+      err.println("distillguard evaluate: " + ex);
       err.flush();
       return Main.EXIT_USAGE;
     }

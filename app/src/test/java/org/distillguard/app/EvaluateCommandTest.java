@@ -198,6 +198,26 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void exitsTwoOnACorruptGzipOrAnUnwritableOutput() throws IOException {
+    sample();
+    Files.write(dir.resolve("v.jsonl.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2});
+    int code =
+        run(
+            "evaluate",
+            "--labels=" + dir.resolve("labels.jsonl"),
+            "--verdicts=" + dir.resolve("v.jsonl.gz"));
+    assertThat(code).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("distillguard evaluate: ").doesNotContain("\tat ");
+    code =
+        run(
+            "evaluate",
+            "--labels=" + dir.resolve("labels.jsonl"),
+            "--verdicts=" + dir.resolve("verdicts.jsonl"),
+            "--out=" + dir.resolve("no/such/dir/e.json"));
+    assertThat(code).isEqualTo(Main.EXIT_USAGE);
+  }
+
+  @Test
   void helpDocumentsExitCodeThree() {
     int code = run("evaluate", "--help");
     assertThat(code).isEqualTo(Main.EXIT_OK);
