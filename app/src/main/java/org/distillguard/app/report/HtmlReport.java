@@ -3,6 +3,7 @@ package org.distillguard.app.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -232,7 +233,7 @@ public final class HtmlReport {
         .append("px\" role=\"img\" aria-label=\"histogram of final account scores\">\n");
     // y grid at powers of ten
     for (long p = 1; p <= max; p *= 10) {
-      double y = top + ph - Math.log10(1 + p) / lmax * ph;
+      double y = top + ph - Math.log10(1 + (double) p) / lmax * ph;
       b.append(line(left, y, w - right, y, "#eceef2", null));
       b.append(text(left - 6, y + 4, "end", count(p)));
     }
@@ -293,9 +294,9 @@ public final class HtmlReport {
     if (top.isEmpty()) {
       b.append("<p class=\"empty\">No account to list.</p>\n");
     } else {
-      long[] listed = new long[Verdict.values().length];
+      Map<Verdict, Long> listed = new EnumMap<>(Verdict.class);
       for (Assessment a : top) {
-        listed[a.verdict().ordinal()]++;
+        listed.merge(a.verdict(), 1L, Long::sum);
       }
       long rest = Math.max(0, d.accounts() - top.size());
       b.append("<p class=\"note\">Listing ")
@@ -305,7 +306,7 @@ public final class HtmlReport {
         b.append(" Not listed: ").append(count(rest)).append(" accounts (");
         List<String> parts = new ArrayList<>();
         for (Verdict v : Verdict.values()) {
-          long r = Math.max(0, verdictCount(d, v) - listed[v.ordinal()]);
+          long r = Math.max(0, verdictCount(d, v) - listed.getOrDefault(v, 0L));
           parts.add(count(r) + " " + v.id());
         }
         b.append(String.join(", ", parts)).append(").");
@@ -805,7 +806,7 @@ public final class HtmlReport {
   /** Where request {@code index} (1..max) falls on the x axis, 0..1. */
   private static double xShare(long index, long max, boolean log) {
     long i = Math.max(1, Math.min(max, index));
-    return log ? Math.log10(i) / Math.log10(max) : (double) (i - 1) / (max - 1);
+    return log ? Math.log10((double) i) / Math.log10((double) max) : (double) (i - 1) / (max - 1);
   }
 
   private static double finite(double v) {

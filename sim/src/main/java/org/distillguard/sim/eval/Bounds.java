@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -59,8 +58,7 @@ public record Bounds(
             "fpr_pipelines_benchmarks_max",
             "leakage_max",
             "median_requests_to_flag_single_max");
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       int i = keys.indexOf(e.getKey());
       if (i < 0) {
         throw new EvalInputException(
