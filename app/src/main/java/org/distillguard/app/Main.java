@@ -10,10 +10,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Detect, stop and attribute adversarial distillation of an LLM API.",
-    subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      AnalyzeCommand.class,
+      EvaluateCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
-      "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input.",
+      "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input,",
+      "3 (evaluate) an acceptance bound failed.",
       "Run 'distillguard help COMMAND' for a command's options."
     })
 public final class Main implements Runnable {

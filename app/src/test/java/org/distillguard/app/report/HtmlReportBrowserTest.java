@@ -1,0 +1,93 @@
+package org.distillguard.app.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Renders the report in a real headless Chromium: the page must lay out and show its summary with
+ * networking of no use to it. Skips itself where Chromium is not installed.
+ */
+@Tag("slow")
+class HtmlReportBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void needsChromium() {
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM),
+        "skipped: " + CHROMIUM + " is not installed (apt-get install chromium)");
+  }
+
+  @Test
+  void chromiumRendersTheSummaryAndCharts() throws Exception {
+    Path page = dir.resolve("report.html");
+    try (Writer w = Files.newBufferedWriter(page, StandardCharsets.UTF_8)) {
+      HtmlReport.write(SampleReports.full(), w);
+    }
+    Path png = dir.resolve("report.png");
+    String dom = chromium(page, "--dump-dom");
+    assertThat(dom)
+        .contains("<h2>Summary</h2>")
+        .contains("1,234,567")
+        .contains("<svg")
+        .contains("&lt;script&gt;")
+        .doesNotContain("<script>alert");
+    chromium(page, "--screenshot=" + png, "--window-size=1280,3000");
+    assertThat(png).exists();
+    assertThat(Files.size(png)).isGreaterThan(10_000);
+    // Keep a copy for people to look at: target/report-sample.{html,png}
+    Path target = Path.of(System.getProperty("java.io.tmpdir"));
+    Files.copy(
+        page,
+        target.resolve("report-sample.html"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        png,
+        target.resolve("report-sample.png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private String chromium(Path page, String... action) throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
+    cmd.addAll(List.of(action));
+    cmd.add(page.toUri().toString());
+    Path log = dir.resolve("chromium.log");
+    Path stdout = Files.createTempFile(dir, "dom", ".html");
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(log));
+    }
+    assertThat(p.exitValue()).as("chromium exit code; log:%n%s", Files.readString(log)).isZero();
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+}
