@@ -10,11 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Detect, stop and attribute adversarial distillation of an LLM API.",
-    subcommands = {
-      AnalyzeCommand.class,
-      EvaluateCommand.class,
-      CommandLine.HelpCommand.class
-    },
+    subcommands = {AnalyzeCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input,",
@@ -58,7 +54,7 @@ public final class Main implements Runnable {
   }
 
   /** Reads the version from the jar's manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();

@@ -315,11 +315,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     List<Assessment> flagged =
         all.stream()
             .filter(x -> x.verdict() != Verdict.BENIGN)
-            .sorted(
-                Comparator.comparing(Assessment::verdict)
-                    .reversed()
-                    .thenComparing(Comparator.comparingDouble(Assessment::score).reversed())
-                    .thenComparing(Assessment::account))
+            .sorted(ReportWriter.MOST_SEVERE_FIRST)
             .limit(top)
             .toList();
     if (!flagged.isEmpty()) {
