@@ -1,8 +1,5 @@
 package org.distillguard.core.text;
 
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.distillguard.core.event.Exchange;
 import org.jspecify.annotations.Nullable;
 
@@ -21,17 +18,17 @@ public final class PromptAnalyzer {
   /** Words at each end that make a prefix or suffix fingerprint. */
   static final int AFFIX_WORDS = 4;
 
-  /** Characters of a prompt examined for phrases: the start and the end carry instructions. */
-  private static final int PHRASE_WINDOW = 4000;
-
-  private static final Map<Long, Integer> LEXICON = buildLexicon();
+  private static final LongIntMap LEXICON = buildLexicon();
+  private static final long REWRITE = Tokens.hashWord("rewrite");
+  private static final long SAFE = Tokens.hashWord("safe");
+  private static final long HARMLESS = Tokens.hashWord("harmless");
 
   private static final String[] REASONING_PHRASES = {
     "step by step", "step-by-step", "show your reasoning", "show your work",
         "explain your reasoning",
     "think through", "chain of thought", "chain-of-thought", "reasoning process", "walk me through",
     "think carefully", "justify your answer", "let's think", "show all steps", "show the steps",
-    "explain each step", "detailed reasoning", "reason through", "逐步", "一步一步"
+    "explain each step", "detailed reasoning", "reason through"
   };
 
   private static final String[] GRADER_PHRASES = {
@@ -76,6 +73,12 @@ public final class PromptAnalyzer {
     "bypass the filter"
   };
 
+  private static final PhraseMatcher PHRASES =
+      new PhraseMatcher()
+          .add(PromptFeatures.PHRASE_REASONING, REASONING_PHRASES)
+          .add(PromptFeatures.PHRASE_GRADER, GRADER_PHRASES)
+          .add(PromptFeatures.PHRASE_SAFE_REWRITE, SAFE_REWRITE_PHRASES);
+
   private final StyleModel style;
 
   public PromptAnalyzer(StyleModel style) {
@@ -93,17 +96,10 @@ public final class PromptAnalyzer {
   }
 
   public PromptFeatures analyze(String prompt, @Nullable String systemPrompt) {
-    WordScan scan = new WordScan(prompt);
-    String lower = phraseWindow(prompt);
-    int phrases = 0;
-    if (containsAny(lower, REASONING_PHRASES)) {
-      phrases |= PromptFeatures.PHRASE_REASONING;
-    }
-    if (containsAny(lower, GRADER_PHRASES)) {
-      phrases |= PromptFeatures.PHRASE_GRADER;
-    }
-    if (containsAny(lower, SAFE_REWRITE_PHRASES)
-        || (lower.contains("rewrite") && (lower.contains("safe") || lower.contains("harmless")))) {
+    WordScan scan = new WordScan(style.new Accumulator(prompt));
+    Tokens.scan(prompt, scan);
+    int phrases = scan.phrases;
+    if (scan.rewrite && scan.safe) {
       phrases |= PromptFeatures.PHRASE_SAFE_REWRITE;
     }
     int domains = scan.domains;
@@ -122,38 +118,23 @@ public final class PromptAnalyzer {
         scan.prefix(),
         scan.suffix(),
         system,
-        scan.exact,
+        Hashing.mix(scan.exact),
         domains,
         phrases,
-        style.score(prompt),
+        scan.style.finish(),
         scan.words);
   }
 
-  private static String phraseWindow(String prompt) {
-    String s =
-        prompt.length() <= 2 * PHRASE_WINDOW
-            ? prompt
-            : prompt.substring(0, PHRASE_WINDOW)
-                + "\n"
-                + prompt.substring(prompt.length() - PHRASE_WINDOW);
-    return s.toLowerCase(Locale.ROOT);
-  }
-
-  private static boolean containsAny(String text, String[] phrases) {
-    for (String p : phrases) {
-      if (text.contains(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** One pass over the prompt's words: hashes, lexicon hits, script and symbol counts. */
-  private static final class WordScan {
+  /** One pass over the prompt's words: hashes, lexicon and phrase hits, script counts. */
+  private static final class WordScan implements Tokens.Sink {
+    final StyleModel.Accumulator style;
     final long[] head = new long[SKELETON_WORDS];
     final long[] tail = new long[SKELETON_WORDS];
     int words;
     int domains;
+    int phrases;
+    boolean rewrite;
+    boolean safe;
     int letters;
     int nonLatinLetters;
     int digitRuns;
@@ -161,57 +142,42 @@ public final class PromptAnalyzer {
     int codeChars;
     long exact = 0x84222325cbf29ce4L;
 
-    WordScan(String s) {
-      int len = s.length();
-      int i = 0;
-      while (i < len) {
-        char c = s.charAt(i);
-        if (!Character.isLetterOrDigit(c)) {
-          countSymbol(c, i + 1 < len ? s.charAt(i + 1) : ' ');
-          i++;
-          continue;
-        }
-        long h = 0xcbf29ce484222325L;
-        boolean digits = true;
-        int start = i;
-        while (i < len) {
-          c = s.charAt(i);
-          if (!Character.isLetterOrDigit(c)) {
-            break;
-          }
-          if (Character.isDigit(c)) {
-            c = '0';
-          } else {
-            digits = false;
-            letters++;
-            if (c > 0x024F) {
-              nonLatinLetters++;
-            }
-            c = Character.toLowerCase(c);
-          }
-          h = (h ^ c) * 0x100000001B3L;
-          i++;
-          // Scripts without spaces (Chinese, Japanese) make one "word" of a whole sentence:
-          // cut them every few characters so that skeletons and lexicons still work.
-          if (c > 0x2E80 && i - start >= 4) {
-            break;
-          }
-        }
-        if (digits) {
-          digitRuns++;
-        }
-        Integer bits = LEXICON.get(h);
-        if (bits != null) {
-          domains |= bits;
-        }
-        if (words < SKELETON_WORDS) {
-          head[words] = h;
-        }
-        tail[words % SKELETON_WORDS] = h;
-        exact = (exact ^ h) * 0x100000001B3L;
-        words++;
+    WordScan(StyleModel.Accumulator style) {
+      this.style = style;
+    }
+
+    @Override
+    public void letter(char c) {
+      letters++;
+      if (c > 0x024F) {
+        nonLatinLetters++;
       }
-      exact = Hashing.mix(exact);
+    }
+
+    @Override
+    public void word(long h, boolean digits) {
+      if (digits) {
+        digitRuns++;
+      }
+      domains |= LEXICON.get(h);
+      if (h == REWRITE) {
+        rewrite = true;
+      } else if (h == SAFE || h == HARMLESS) {
+        safe = true;
+      }
+      if (words < SKELETON_WORDS) {
+        head[words] = h;
+      }
+      tail[words % SKELETON_WORDS] = h;
+      words++;
+      phrases |= PHRASES.match(h, tail, words);
+      style.word(h);
+      exact = (exact ^ h) * Tokens.FNV_PRIME;
+    }
+
+    @Override
+    public void symbol(char c, char next) {
+      countSymbol(c, next);
     }
 
     private void countSymbol(char c, char next) {
@@ -255,30 +221,31 @@ public final class PromptAnalyzer {
       if (words == 0) {
         return 0;
       }
-      int[] v = new int[64];
+      int[] ones = new int[64];
       int n = Math.min(words, SKELETON_WORDS);
       for (int k = 0; k < n; k++) {
-        add(v, Hashing.combine(head[k], k));
-        add(v, Hashing.combine(tail[Math.floorMod(words - 1 - k, SKELETON_WORDS)], 1000 + k));
+        count(ones, Hashing.combine(head[k], k));
+        count(ones, Hashing.combine(tail[Math.floorMod(words - 1 - k, SKELETON_WORDS)], 1000 + k));
       }
       long out = 0;
       for (int b = 0; b < 64; b++) {
-        if (v[b] > 0) {
+        if (2 * ones[b] > 2 * n) { // majority of the 2n hashes have bit b set
           out |= 1L << b;
         }
       }
       return out;
     }
 
-    private static void add(int[] v, long h) {
+    /** Branch-free bit counting: the JIT unrolls it, unlike a +1/-1 per bit. */
+    private static void count(int[] ones, long h) {
       for (int b = 0; b < 64; b++) {
-        v[b] += ((h >>> b) & 1) == 1 ? 1 : -1;
+        ones[b] += (int) ((h >>> b) & 1L);
       }
     }
   }
 
-  private static Map<Long, Integer> buildLexicon() {
-    Map<Long, Integer> m = new HashMap<>();
+  private static LongIntMap buildLexicon() {
+    LongIntMap m = new LongIntMap(512);
     put(
         m,
         Domain.CODING,
@@ -337,17 +304,14 @@ public final class PromptAnalyzer {
         Domain.NLP_TASK,
         "classify categorize categorise sentiment label extract identify options choices"
             + " true false correct answer passage premise hypothesis entailment");
-    return Map.copyOf(m);
+    return m;
   }
 
-  private static void put(Map<Long, Integer> m, Domain d, String words) {
+  private static void put(LongIntMap m, Domain d, String words) {
     for (String w : words.split(" ")) {
-      long h = 0xcbf29ce484222325L;
-      for (int i = 0; i < w.length(); i++) {
-        char c = w.charAt(i);
-        h = (h ^ (Character.isDigit(c) ? '0' : c)) * 0x100000001B3L;
+      for (long h : Tokens.hashPhrase(w)) {
+        m.or(h, d.bit());
       }
-      m.merge(h, d.bit(), (a, b) -> a | b);
     }
   }
 }

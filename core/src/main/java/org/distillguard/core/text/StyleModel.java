@@ -54,23 +54,41 @@ public final class StyleModel {
 
   /** Probability-like score in [0,1] that the prompt is a generated instruction. */
   public float score(String prompt) {
-    FeatureSink sink = new FeatureSink();
-    features(prompt, sink);
-    if (sink.count == 0) {
-      return 0.5f;
-    }
-    double z = prior + 3.0 * sink.sum / Math.sqrt(sink.count);
-    return (float) (1 / (1 + Math.exp(-z)));
+    Accumulator acc = new Accumulator(prompt);
+    Tokens.scan(prompt, (h, digits) -> acc.word(h));
+    return acc.finish();
   }
 
-  private final class FeatureSink implements FeatureConsumer {
-    double sum;
-    int count;
+  /**
+   * Scores a prompt fed word by word, so that the analyzer can share its single pass over the text:
+   * {@code new Accumulator(prompt)}, {@link Accumulator#word} for each word, then {@link
+   * Accumulator#finish}.
+   */
+  final class Accumulator implements FeatureConsumer {
+    private double sum;
+    private int count;
+    private final ShapeAndWords features;
+
+    Accumulator(String prompt) {
+      this.features = new ShapeAndWords(prompt, this);
+    }
+
+    void word(long h) {
+      features.word(h);
+    }
 
     @Override
     public void accept(int bucket) {
       sum += logOdds[bucket];
       count++;
+    }
+
+    float finish() {
+      if (count == 0) {
+        return 0.5f;
+      }
+      double z = prior + 3.0 * sum / Math.sqrt(count);
+      return (float) (1 / (1 + Math.exp(-z)));
     }
   }
 
@@ -79,33 +97,37 @@ public final class StyleModel {
     void accept(int bucket);
   }
 
-  /** Emits the hashed features of a prompt: shape, unigrams, bigrams (first 200 words). */
+  /** Emits the hashed features of a prompt: shape, then first word, unigrams, bigrams. */
   static void features(String prompt, FeatureConsumer out) {
-    String s = prompt.strip();
-    if (s.isEmpty()) {
-      return;
+    ShapeAndWords f = new ShapeAndWords(prompt, out);
+    Tokens.scan(prompt, (h, digits) -> f.word(h));
+  }
+
+  /** Shape features at construction, word features as words arrive (the first 200 count). */
+  private static final class ShapeAndWords {
+    private static final int MAX_WORDS = 200;
+    private final FeatureConsumer out;
+    private long prev;
+    private int words;
+
+    ShapeAndWords(String prompt, FeatureConsumer out) {
+      this.out = out;
+      String s = prompt.strip();
+      if (s.isEmpty()) {
+        words = MAX_WORDS; // nothing to score
+        return;
+      }
+      int len = s.length();
+      out.accept(bucket(0x51, len < 20 ? 0 : len < 60 ? 1 : len < 200 ? 2 : len < 1000 ? 3 : 4));
+      out.accept(bucket(0x52, Character.isUpperCase(s.charAt(0)) ? 1 : 0));
+      char last = s.charAt(len - 1);
+      out.accept(bucket(0x53, last == '?' ? 0 : last == '.' ? 1 : last == ':' ? 2 : 3));
+      out.accept(bucket(0x54, s.indexOf('\n') >= 0 ? 1 : 0));
     }
-    int len = s.length();
-    out.accept(bucket(0x51, len < 20 ? 0 : len < 60 ? 1 : len < 200 ? 2 : len < 1000 ? 3 : 4));
-    out.accept(bucket(0x52, Character.isUpperCase(s.charAt(0)) ? 1 : 0));
-    char last = s.charAt(len - 1);
-    out.accept(bucket(0x53, last == '?' ? 0 : last == '.' ? 1 : last == ':' ? 2 : 3));
-    out.accept(bucket(0x54, s.indexOf('\n') >= 0 ? 1 : 0));
-    long prev = 0;
-    int words = 0;
-    int i = 0;
-    while (i < len && words < 200) {
-      while (i < len && !Character.isLetterOrDigit(s.charAt(i))) {
-        i++;
-      }
-      if (i >= len) {
-        break;
-      }
-      long h = 0xcbf29ce484222325L;
-      while (i < len && Character.isLetterOrDigit(s.charAt(i))) {
-        char c = Character.toLowerCase(s.charAt(i));
-        h = (h ^ (Character.isDigit(c) ? '0' : c)) * 0x100000001B3L;
-        i++;
+
+    void word(long h) {
+      if (words >= MAX_WORDS) {
+        return;
       }
       if (words == 0) {
         out.accept(bucket(0x55, h)); // the first word: "Generate", "Write", "what", "hi"
