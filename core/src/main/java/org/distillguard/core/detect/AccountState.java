@@ -30,6 +30,8 @@ final class AccountState {
   float rateHour;
   float rateDay;
   final float[] hourOfDay = new float[24];
+  long lastHour = Long.MIN_VALUE;
+  float diurnal = Float.NaN; // cached entropy of hourOfDay, refreshed when the hour changes
   final int[] dayIndex = new int[DAYS];
   final int[] dayHours = new int[DAYS];
 
@@ -109,11 +111,26 @@ final class AccountState {
     // Rates: exponential decay in time, +1 per request.
     rateHour = (float) (rateHour * Math.exp(-gap / (double) HOUR)) + 1;
     rateDay = (float) (rateDay * Math.exp(-gap / (double) DAY)) + 1;
-    int hour = (int) Math.floorMod(now / HOUR, 24L);
-    for (int h = 0; h < 24; h++) {
-      hourOfDay[h] *= 0.995f;
+    long absoluteHour = Math.floorDiv(now, HOUR);
+    int hour = (int) Math.floorMod(absoluteHour, 24L);
+    if (absoluteHour != lastHour) {
+      // The rhythm of the last few days: bins fade with a three-day time constant. Decaying
+      // once per elapsed hour (not per request) keeps the per-request cost flat.
+      if (lastHour != Long.MIN_VALUE) {
+        float fade = (float) Math.exp(-(absoluteHour - lastHour) / 72.0);
+        for (int h = 0; h < 24; h++) {
+          hourOfDay[h] *= fade;
+        }
+      }
+      lastHour = absoluteHour;
+      hourOfDay[hour] += 1;
+      diurnal = lastSeen - firstSeen < DAY ? Float.NaN : entropy(hourOfDay);
+    } else {
+      hourOfDay[hour] += 1;
+      if ((requests & 15) == 0 && lastSeen - firstSeen >= DAY) {
+        diurnal = entropy(hourOfDay);
+      }
     }
-    hourOfDay[hour] += 1;
     int day = (int) Math.floorDiv(now, DAY);
     int slot = Math.floorMod(day, DAYS);
     if (dayIndex[slot] != day) {
@@ -181,7 +198,7 @@ final class AccountState {
     out[Signal.REQUEST_RATE.ordinal()] = (float) Math.log10(1 + rateHour);
     out[Signal.DAILY_VOLUME.ordinal()] = (float) Math.log10(1 + rateDay);
     out[Signal.ACTIVE_HOURS.ordinal()] = activeHours();
-    out[Signal.AROUND_THE_CLOCK.ordinal()] = diurnalEntropy();
+    out[Signal.AROUND_THE_CLOCK.ordinal()] = diurnal;
     out[Signal.TIMING_REGULARITY.ordinal()] =
         requests < 3 ? Float.NaN : (float) Math.max(0, 1 - Math.sqrt(gapVar));
     out[Signal.BURST_SHARE.ordinal()] = burst;
@@ -219,14 +236,6 @@ final class AccountState {
       }
     }
     return days == 0 ? 0 : hours / (24f * days);
-  }
-
-  private float diurnalEntropy() {
-    // Less than a day of history says nothing about the daily rhythm.
-    if (lastSeen - firstSeen < DAY) {
-      return Float.NaN;
-    }
-    return entropy(hourOfDay);
   }
 
   private float domainEntropy() {
