@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Detect, stop and attribute adversarial distillation of an LLM API.",
-    subcommands = {CommandLine.HelpCommand.class},
+    subcommands = {CommandLine.HelpCommand.class, SimulateCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input.",
