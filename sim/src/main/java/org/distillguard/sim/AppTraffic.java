@@ -62,7 +62,8 @@ final class AppTraffic implements Traffic {
             + ", the friendly assistant inside "
             + Rng.pick(r, PRODUCTS)
             + " by "
-            + company
+            + Character.toUpperCase(company.charAt(0))
+            + company.substring(1)
             + ". Be concise, warm and practical. Never mention that you are an AI model"
             + " from another company.";
     this.templated = Rng.chance(r, spec.param("templated_system_prompt_fraction").min());
@@ -79,7 +80,7 @@ final class AppTraffic implements Traffic {
     a.endpoint = Infra.endpointFor(a.userAgent, r);
     a.baseModel = Rng.chance(r, 0.5) ? World.LARGE : World.SMALL;
     a.meta(
-        w.start() - r.nextLong(60, 1500) * World.DAY,
+        w.start() - r.nextLong(60, 1500) * World.DAY - r.nextLong(World.DAY),
         "pf-" + Rng.hex(r, 8),
         company + ".example",
         Rng.pick(r, "tier-4", "tier-5", "enterprise"));

@@ -67,7 +67,7 @@ final class BenchmarkTraffic implements Traffic {
     a.baseModel = Rng.chance(r, 0.5) ? World.LARGE : World.SMALL;
     a.adoptsNewModel = true; // a second run is typically on the new model
     a.meta(
-        w.start() - r.nextLong(10, 700) * World.DAY,
+        w.start() - r.nextLong(10, 700) * World.DAY - r.nextLong(World.DAY),
         "pf-" + Rng.hex(r, 8),
         Rng.pick(r, "uni-research.example", "lab.example", "gmail.com"),
         Rng.pick(r, "tier-2", "tier-3"));

@@ -35,7 +35,7 @@ final class BulkTraffic extends MachineTraffic {
     boolean logprobs = Rng.chance(r, spec.param("logprobs_probability").min());
     Params p =
         new Params(
-            Rng.uniformInt(r, spec.param("max_tokens")),
+            Rng.tokenBudget(r, spec.param("max_tokens")),
             Rng.pick(r, List.of(0.7, 1.0)),
             null,
             null,

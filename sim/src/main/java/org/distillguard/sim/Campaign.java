@@ -96,7 +96,7 @@ final class Campaign {
     this.offset = r.nextInt(poolSize);
     this.params =
         new Params(
-            Rng.uniformInt(r, spec.param("max_tokens")),
+            Rng.tokenBudget(r, spec.param("max_tokens")),
             Rng.pick(r, List.of(0.7, 1.0)),
             null,
             null,

@@ -42,7 +42,7 @@ final class CotTraffic extends MachineTraffic {
     suffix = Rng.pick(a.rng, SUFFIXES); // one operator, one template
     params =
         new Params(
-            Rng.uniformInt(a.rng, spec.param("max_tokens")),
+            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
             null,
             null,
             null,

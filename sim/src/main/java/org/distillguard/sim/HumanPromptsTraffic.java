@@ -38,7 +38,7 @@ final class HumanPromptsTraffic extends MachineTraffic {
     cursor = a.rng.nextInt(prompts.size());
     params =
         new Params(
-            Rng.uniformInt(a.rng, spec.param("max_tokens")),
+            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
             1.0,
             null,
             null,

@@ -63,7 +63,7 @@ final class PipelineTraffic implements Traffic {
     a.baseModel = World.SMALL; // cheap model for bulk work
     a.rate429 = 0.003;
     a.meta(
-        w.start() - r.nextLong(200, 2000) * World.DAY,
+        w.start() - r.nextLong(200, 2000) * World.DAY - r.nextLong(World.DAY),
         "pf-" + Rng.hex(r, 8),
         company + ".example",
         "enterprise");

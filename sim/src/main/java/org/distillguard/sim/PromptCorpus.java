@@ -98,7 +98,7 @@ public final class PromptCorpus {
           "(?i)\\b(python|java(script)?|c\\+\\+|sql|function|code|program|regex|bash|compile|html|css|api|json|class|typescript|rust|golang)\\b");
   private static final Pattern MATH =
       Pattern.compile(
-          "(?i)(calculat|solve|equation|math|probabilit|how many|prove|logic|puzzle|percent|average|\\d+\\s*[-+*/x^]\\s*\\d+|sum of|reason)");
+          "(?i)(\\b(calculate|compute|solve|equations?|math|probability|how many|prove|logic|puzzle|percent(age)?|average|sum of|reasoning|riddle)\\b|\\d+\\s*[-+*/x^]\\s*\\d+)");
   private static final Pattern CJK = Pattern.compile("[\\u4e00-\\u9fff]");
 
   private final Path dir;

@@ -37,6 +37,11 @@ final class Rng {
     return (int) Math.round(uniform(r, range));
   }
 
+  /** A token budget as people write them: a multiple of 512 within the range. */
+  static int tokenBudget(SplittableRandom r, Range range) {
+    return (int) Math.max(256, Math.round(uniform(r, range) / 512) * 512);
+  }
+
   /** Log-uniform in [min, max]: right for durations where "twice as long" is as likely as half. */
   static double logUniform(SplittableRandom r, double min, double max) {
     return Math.exp(Math.log(min) + r.nextDouble() * (Math.log(max) - Math.log(min)));

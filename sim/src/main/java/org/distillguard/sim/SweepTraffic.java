@@ -43,7 +43,7 @@ final class SweepTraffic extends MachineTraffic {
     corpus = a.world.corpus();
     params =
         new Params(
-            Rng.uniformInt(a.rng, spec.param("max_tokens")),
+            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
             0.7,
             null,
             null,
