@@ -34,7 +34,9 @@ public final class Main implements Runnable {
   /** The configured command line, for {@link #main} and for tests. */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(t -> EXIT_INTERNAL);
+    // Bad arguments (of any subcommand) are usage errors; anything else thrown is internal.
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_INTERNAL);
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
