@@ -61,11 +61,6 @@ public record Scenario(
       }
       return d;
     }
-
-    /** A spec with the defaults of {@code p}, used when one population borrows another's. */
-    static PopulationSpec defaultsOf(Population p) {
-      return new PopulationSpec(p.label(), 0, new TreeMap<>());
-    }
   }
 
   /**

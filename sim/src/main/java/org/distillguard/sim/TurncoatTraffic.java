@@ -30,12 +30,17 @@ final class TurncoatTraffic implements Traffic {
         w.start() + Math.round(Rng.uniform(r, spec.param("switch_fraction")) * period);
     this.keepsInfrastructure = Rng.chance(r, spec.param("keeps_infrastructure_probability").min());
     boolean dev = Rng.chance(r, spec.param("developer_history_probability").min());
+    // A regular: an active person or developer, so there is a history to turn from.
+    java.util.TreeMap<String, Scenario.Range> regular = new java.util.TreeMap<>();
+    regular.put("sessions_per_day", Scenario.Range.of(3, 6));
+    regular.put(
+        dev ? "weekend_day_probability" : "active_day_probability", Scenario.Range.of(0.8, 1));
+    Population kind = dev ? Population.DEVELOPER : Population.PERSON;
+    Scenario.PopulationSpec historySpec = new Scenario.PopulationSpec(kind.label(), 1, regular);
     this.history =
         dev
-            ? new DeveloperTraffic(
-                a, Scenario.PopulationSpec.defaultsOf(Population.DEVELOPER), w.start(), switchTime)
-            : new PersonTraffic(
-                a, Scenario.PopulationSpec.defaultsOf(Population.PERSON), w.start(), switchTime);
+            ? new DeveloperTraffic(a, historySpec, w.start(), switchTime)
+            : new PersonTraffic(a, historySpec, w.start(), switchTime);
     a.meta(
         w.start() - Math.round(Rng.uniform(r, spec.param("account_age_days")) * World.DAY),
         a.meta.paymentFp() == null ? "pf-" + Rng.hex(r, 8) : a.meta.paymentFp(),

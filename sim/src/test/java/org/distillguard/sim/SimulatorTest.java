@@ -235,6 +235,21 @@ class SimulatorTest {
     }
   }
 
+  @Test
+  void theSmallScenarioRunsOnTheSharedHoldoutSets() throws Exception {
+    java.nio.file.Path shared = TestData.sharedPrompts();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        shared != null,
+        "skipped: no prompt sets under $DISTILLGUARD_SHARED/data/prompts (plain clone)");
+    PromptCorpus holdout = PromptCorpus.load(shared, PromptCorpus.Split.HOLDOUT);
+    TestData.Run run = TestData.run(ScenarioLoader.load("small"), holdout, 1);
+    assertThat(run.summary().events()).isBetween(30_000L, 90_000L);
+    assertThat(run.summary().campaigns()).isGreaterThanOrEqualTo(2);
+    assertThat(run.labels())
+        .extracting(Label::klass)
+        .contains("person", "hydra", "turncoat", "stealth");
+  }
+
   private static Map<String, List<Exchange>> byAccount(List<Exchange> events) {
     Map<String, List<Exchange>> m = new TreeMap<>();
     for (Exchange e : events) {
