@@ -203,6 +203,34 @@ class SimulateCommandTest {
   }
 
   @Test
+  void theShippedExampleIsExactlyWhatItsCommandProduces(@TempDir Path dir) throws Exception {
+    // The golden file: if the simulator's output changes, regenerate examples/ (see its README).
+    Path events = dir.resolve("small.jsonl.gz");
+    Path labels = dir.resolve("small-labels.jsonl");
+    int code =
+        run(
+            "simulate",
+            "--scenario",
+            "small",
+            "--seed",
+            "1",
+            "--scale",
+            "0.25",
+            "--prompts",
+            SAMPLE,
+            "--out",
+            events.toString(),
+            "--labels",
+            labels.toString());
+    assertThat(code).isEqualTo(Main.EXIT_OK);
+    Path examples = Path.of("..", "examples");
+    assertThat(Files.readAllBytes(labels))
+        .isEqualTo(Files.readAllBytes(examples.resolve("small-labels.jsonl")));
+    assertThat(Files.readAllBytes(events))
+        .isEqualTo(Files.readAllBytes(examples.resolve("small.jsonl.gz")));
+  }
+
+  @Test
   void helpExplainsTheOptions() {
     assertThat(run("simulate", "--help")).isEqualTo(Main.EXIT_OK);
     assertThat(out.toString()).contains("--scenario", "--prompt-split", "--scale", "Example:");
