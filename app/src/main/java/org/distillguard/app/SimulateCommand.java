@@ -116,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
       Path dir = prompts != null ? prompts : defaultPrompts();
       PromptCorpus corpus = PromptCorpus.load(dir, sp);
       Simulator sim = new Simulator(sc, corpus, new SimulationOptions(seed, scale));
-      boolean bar = progress || System.console() != null;
+      boolean bar = progress || interactive();
       ProgressBar pb = new ProgressBar(err, bar);
       Simulator.Summary s;
       try (Writer ev = open(out);
@@ -152,6 +152,24 @@ final class SimulateCommand implements Callable<Integer> {
     err.println("distillguard simulate: " + message);
     err.flush();
     return Main.EXIT_USAGE;
+  }
+
+  /**
+   * Whether a person is watching. Java 17 cannot ask about stderr alone; a console (terminal on
+   * stdin and stdout) is the best proxy, and on JDK 22+, where a console always exists, its {@code
+   * isTerminal()} says whether it really is one.
+   */
+  @SuppressWarnings("SystemConsoleNull") // handled: isTerminal() is consulted where it exists
+  static boolean interactive() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      return true; // JDK 17-21: a non-null console is a terminal
+    }
   }
 
   static Path defaultPrompts() {

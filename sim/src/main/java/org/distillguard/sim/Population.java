@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * The kinds of account the simulator knows, with their class label and default parameters. Every
  * parameter is documented, with why its default is plausible, in {@code docs/SIMULATOR.md}.
  */
+@SuppressWarnings("ImmutableEnumChecker") // defaults is an unmodifiable map of records
 enum Population {
   PERSON(
       "person",

@@ -134,8 +134,7 @@ public final class ScenarioLoader {
       if (!pm.isObject()) {
         throw new SimulatorInputException(where + ": params must be an object");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = pm.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : pm.properties()) {
         String key = e.getKey();
         if (!pop.defaults().containsKey(key)) {
           throw new SimulatorInputException(

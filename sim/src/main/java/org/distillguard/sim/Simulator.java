@@ -48,6 +48,8 @@ public final class Simulator {
     Progress NONE = (events, fraction) -> {};
 
     /**
+     * Reports how far the run has come.
+     *
      * @param events events produced so far
      * @param fraction of the simulated period covered so far, 0 to 1
      */

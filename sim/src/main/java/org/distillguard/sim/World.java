@@ -23,6 +23,6 @@ record World(long start, long end, long newModelTime, PromptCorpus corpus) {
 
   /** Local day of week, 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
   static int localWeekday(long t, int utcOffsetMinutes) {
-    return (int) Math.floorMod(localDay(t, utcOffsetMinutes) + 3, 7);
+    return Math.floorMod(localDay(t, utcOffsetMinutes) + 3, 7);
   }
 }

@@ -62,7 +62,7 @@ class SimulatorTest {
     long last = Long.MIN_VALUE;
     Set<String> ids = new TreeSet<>();
     int n = 0;
-    for (String line : log.split("\n")) {
+    for (String line : log.lines().toList()) {
       Exchange e = parser.parse(line);
       assertThat(e.timeMillis()).isGreaterThanOrEqualTo(last);
       assertThat(e.timeMillis()).isBetween(tiny.startMillis(), tiny.endMillis() - 1);
