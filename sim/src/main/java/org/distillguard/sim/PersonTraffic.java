@@ -79,18 +79,18 @@ final class PersonTraffic extends SessionTraffic {
   @Override
   double activity(long t) {
     long day = World.localDay(t, a.utcOffsetMinutes);
-    double boost = heavyDay == Long.MIN_VALUE ? 1 : HEAVY_DAY_BOOST;
-    if (day == heavyDay) {
-      return 1;
-    }
-    if (!dayActive(salt, day, activeDayProbability)) {
-      return 0;
-    }
     double h = World.localHour(t, a.utcOffsetMinutes);
     boolean awake = h >= wake && h < sleep;
     // Evenings are busier than mornings for personal use; a few night owls use it at 2 am.
     double w = awake ? (h >= 18 ? 1.0 : 0.7) : 0.02;
-    return w / boost;
+    if (heavyDay == Long.MIN_VALUE) {
+      return dayActive(salt, day, activeDayProbability) ? w : 0;
+    }
+    // The peak rate is boosted for the heavy day; every other day is scaled back down.
+    if (day == heavyDay) {
+      return w;
+    }
+    return dayActive(salt, day, activeDayProbability) ? w / HEAVY_DAY_BOOST : 0;
   }
 
   @Override
