@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Detect, stop and attribute adversarial distillation of an LLM API.",
-    subcommands = {AnalyzeCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      AnalyzeCommand.class,
+      SimulateCommand.class,
+      EvaluateCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 unusable arguments or input,",
@@ -36,7 +41,10 @@ public final class Main implements Runnable {
   /** The configured command line, for {@link #main} and for tests. */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Main());
-    // picocli's defaults already match ours: 2 for invalid input, 1 for a failed execution.
+    // Bad arguments (of any subcommand) are usage errors; anything else thrown is internal.
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_INTERNAL);
+    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Never a stack trace for the user: one line that says what broke.
