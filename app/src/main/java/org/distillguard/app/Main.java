@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AnalyzeCommand.class,
       SimulateCommand.class,
+      CalibrateCommand.class,
       EvaluateCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -53,6 +53,21 @@ public final class Calibrator {
     classes.add(positive || !t.distill() ? t.cls() : t.cls() + "-before-switch");
   }
 
+  /**
+   * The direction each signal may push the score, from what the signal means: evidence of
+   * harvesting can only raise it (+1), evidence of ordinary use only lower it (-1); 0 leaves the
+   * fit free (templating, for one, is shared by harvesting templates and enterprise pipelines).
+   * Without these constraints the fit happily learns that step-by-step requests are benign because
+   * the training world's developers happened to ask for them, and generalises badly.
+   */
+  static int direction(Signal s) {
+    return switch (s) {
+      case EXACT_REPEATS, TEMPERATURE_ZERO -> -1;
+      case TEMPLATE_PREFIX, TEMPLATE_SUFFIX, TEMPLATE_SKELETON, SHARED_SYSTEM_PROMPT, EVIDENCE -> 0;
+      default -> +1;
+    };
+  }
+
   /** Log-spaced sample points: early requests matter most (time to flag), later ones less. */
   static boolean isSamplePoint(long n) {
     if (n < 4) {
@@ -76,11 +91,16 @@ public final class Calibrator {
   /**
    * Fits the model.
    *
-   * @param l2 penalty on the standardised weights
+   * @param l2 penalty on the squared raw weights, relative to the total sample weight
    * @param negativeWeight extra weight of benign samples: false positives cost more than a few more
    *     requests before a flag
    */
   public ScoringModel fit(double l2, double negativeWeight) {
+    return fit(l2, negativeWeight, java.util.Set.of());
+  }
+
+  /** Fits with the {@code ignored} signals' weights held at 0. */
+  public ScoringModel fit(double l2, double negativeWeight, java.util.Set<Signal> ignored) {
     int n = samples.size();
     int d = Signal.COUNT;
     if (n == 0) {
@@ -133,8 +153,22 @@ public final class Calibrator {
     }
     double[] beta = new double[d];
     double bias = Math.log((n - negatives + 1.0) / (negatives + 1.0));
-    // Newton's method (IRLS): 27 dimensions, converges in a few dozen steps, deterministic.
-    for (int iter = 0; iter < 50; iter++) {
+    // Projected Newton (IRLS): a signal whose weight would take the wrong sign is pinned at 0
+    // and left out of the step while the gradient keeps pushing it that way. 27 dimensions:
+    // a few dozen steps, deterministic.
+    int[] dir = new int[d];
+    for (int j = 0; j < d; j++) {
+      dir[j] = direction(Signal.byIndex(j));
+    }
+    boolean[] off = new boolean[d];
+    for (Signal sig : ignored) {
+      off[sig.ordinal()] = true;
+    }
+    double wsum = 0;
+    for (double wi : w) {
+      wsum += wi;
+    }
+    for (int iter = 0; iter < 100; iter++) {
       double[] g = new double[d + 1];
       double[][] h = new double[d + 1][d + 1];
       for (int i = 0; i < n; i++) {
@@ -159,24 +193,38 @@ public final class Calibrator {
         }
         h[d][d] += s;
       }
-      double wsum = 0;
-      for (double wi : w) {
-        wsum += wi;
-      }
       for (int a = 0; a <= d; a++) {
         for (int b = 0; b < a; b++) {
           h[a][b] = h[b][a];
         }
       }
+      // The penalty is on the raw weights (beta / scale): a rare signal must not buy a huge
+      // weight with a tiny spread; no single signal should add more than a few log-odds.
       for (int j = 0; j < d; j++) {
-        g[j] += l2 * wsum * beta[j];
-        h[j][j] += l2 * wsum;
+        double pen = l2 * wsum / (scale[j] * scale[j]);
+        g[j] += pen * beta[j];
+        h[j][j] += pen;
+      }
+      // Pin constrained weights at 0 whose gradient points to the forbidden side.
+      for (int j = 0; j < d; j++) {
+        boolean pinned = off[j] || (dir[j] != 0 && beta[j] == 0 && -g[j] * dir[j] <= 0);
+        if (pinned) {
+          g[j] = 0;
+          for (int k = 0; k <= d; k++) {
+            h[j][k] = k == j ? 1 : 0;
+            h[k][j] = k == j ? 1 : 0;
+          }
+        }
       }
       double[] step = solve(h, g);
       double max = 0;
       for (int j = 0; j < d; j++) {
-        beta[j] -= step[j];
-        max = Math.max(max, Math.abs(step[j]));
+        double next = beta[j] - step[j];
+        if (off[j] || (dir[j] != 0 && next * dir[j] < 0)) {
+          next = 0; // project back onto the allowed side
+        }
+        max = Math.max(max, Math.abs(next - beta[j]));
+        beta[j] = next;
       }
       bias -= step[d];
       if (max < 1e-7) {
