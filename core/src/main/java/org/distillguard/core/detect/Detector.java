@@ -61,13 +61,15 @@ public final class Detector {
     double score = model.score(scratch);
     lastScore = score;
     lastRequests = s.requests;
-    if (score > s.peakScore) {
-      s.peakScore = (float) score;
-      if (score >= config.suspiciousAt()) {
-        s.peakSignals = scratch.clone();
-      }
-    }
+    // Before minRequests the account cannot be judged, so its score there is not its peak:
+    // the reported score and reasons always describe a moment the verdict could act on.
     if (s.requests >= config.minRequests()) {
+      if (score > s.peakScore) {
+        s.peakScore = (float) score;
+        if (score >= config.suspiciousAt()) {
+          s.peakSignals = scratch.clone();
+        }
+      }
       Verdict now =
           score >= config.distillationAt()
               ? Verdict.DISTILLATION

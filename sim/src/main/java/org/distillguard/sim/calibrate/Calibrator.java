@@ -99,8 +99,33 @@ public final class Calibrator {
     return fit(l2, negativeWeight, java.util.Set.of());
   }
 
-  /** Fits with the {@code ignored} signals' weights held at 0. */
+  /** Fits with the {@code ignored} signals' weights held at 0, shrinking towards {@link #prior}. */
   public ScoringModel fit(double l2, double negativeWeight, java.util.Set<Signal> ignored) {
+    return fit(l2, negativeWeight, ignored, prior());
+  }
+
+  /**
+   * The expert prior weights ({@code calibrate-prior.properties}): what each signal is believed to
+   * be worth before any data. The penalty pulls weights towards them rather than towards 0, so a
+   * signal the training world happens not to exercise (step-by-step requests, say) keeps the weight
+   * its meaning deserves instead of vanishing.
+   */
+  public static ScoringModel prior() {
+    try (var in =
+        Calibrator.class.getResourceAsStream("/org/distillguard/sim/calibrate-prior.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("missing calibrate-prior.properties");
+      }
+      return ScoringModel.read(
+          new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Fits, shrinking the weights towards those of {@code prior}. */
+  public ScoringModel fit(
+      double l2, double negativeWeight, java.util.Set<Signal> ignored, ScoringModel prior) {
     int n = samples.size();
     int d = Signal.COUNT;
     if (n == 0) {
@@ -151,6 +176,8 @@ public final class Calibrator {
     for (int i = 0; i < n; i++) {
       w[i] = (labels.get(i) ? 1 : negativeWeight) / perClass.getOrDefault(classes.get(i), 1);
     }
+    double[] beta0 = new double[d];
+    double[] priorWeights = prior.weights();
     double[] beta = new double[d];
     double bias = Math.log((n - negatives + 1.0) / (negatives + 1.0));
     // Projected Newton (IRLS): a signal whose weight would take the wrong sign is pinned at 0
@@ -159,10 +186,13 @@ public final class Calibrator {
     int[] dir = new int[d];
     for (int j = 0; j < d; j++) {
       dir[j] = direction(Signal.byIndex(j));
+      beta0[j] = ignoredOrSignViolating(priorWeights[j], dir[j]) ? 0 : priorWeights[j] * scale[j];
     }
     boolean[] off = new boolean[d];
     for (Signal sig : ignored) {
       off[sig.ordinal()] = true;
+      beta0[sig.ordinal()] = 0;
+      beta[sig.ordinal()] = 0;
     }
     double wsum = 0;
     for (double wi : w) {
@@ -198,11 +228,12 @@ public final class Calibrator {
           h[a][b] = h[b][a];
         }
       }
-      // The penalty is on the raw weights (beta / scale): a rare signal must not buy a huge
-      // weight with a tiny spread; no single signal should add more than a few log-odds.
+      // The penalty is on the raw weights' distance from the prior (in raw units, beta / scale):
+      // a rare signal must not buy a huge weight with a tiny spread, and a signal the data says
+      // little about stays near what it is believed to be worth.
       for (int j = 0; j < d; j++) {
         double pen = l2 * wsum / (scale[j] * scale[j]);
-        g[j] += pen * beta[j];
+        g[j] += pen * (beta[j] - beta0[j]);
         h[j][j] += pen;
       }
       // Pin constrained weights at 0 whose gradient points to the forbidden side.
@@ -217,6 +248,17 @@ public final class Calibrator {
         }
       }
       double[] step = solve(h, g);
+      // Damped: a step never moves a standardised weight by more than 4, which keeps the
+      // iteration stable where probabilities saturate.
+      double biggest = 0;
+      for (double v : step) {
+        biggest = Math.max(biggest, Math.abs(v));
+      }
+      if (biggest > 4) {
+        for (int k = 0; k < step.length; k++) {
+          step[k] *= 4 / biggest;
+        }
+      }
       double max = 0;
       for (int j = 0; j < d; j++) {
         double next = beta[j] - step[j];
@@ -236,6 +278,10 @@ public final class Calibrator {
       weight[j] = beta[j] / scale[j];
     }
     return new ScoringModel(bias, weight, ref);
+  }
+
+  private static boolean ignoredOrSignViolating(double w, int dir) {
+    return dir != 0 && w * dir < 0;
   }
 
   /** Solves h·s = g by Gaussian elimination with partial pivoting. */
