@@ -55,6 +55,7 @@ final class AccountState {
 
   // content
   final float[] domains = new float[Domain.COUNT];
+  float sweep; // cached domain entropy: every request at first, every 4th once the window is full
   float multilingual;
   float instruction;
   float reasoning;
@@ -169,6 +170,9 @@ final class AccountState {
     for (int i = 0; i < domains.length; i++) {
       domains[i] = domains[i] * keep + (((dom >>> i) & 1) != 0 ? a : 0);
     }
+    if (requests <= WINDOW || (requests & 3) == 0) {
+      sweep = entropy(domains);
+    }
     multilingual = ewma(multilingual, (dom & Domain.MULTILINGUAL.bit()) != 0 ? 1 : 0, a);
     instruction = ewma(instruction, f.instruction(), a);
     reasoning =
@@ -208,7 +212,7 @@ final class AccountState {
     out[Signal.TEMPLATE_SKELETON.ordinal()] = skeletonShare;
     out[Signal.SHARED_SYSTEM_PROMPT.ordinal()] = systemShare;
     out[Signal.EXACT_REPEATS.ordinal()] = repeatShare;
-    out[Signal.CAPABILITY_SWEEP.ordinal()] = domainEntropy();
+    out[Signal.CAPABILITY_SWEEP.ordinal()] = sweep;
     out[Signal.DOMAINS_COVERED.ordinal()] = domainsCovered();
     out[Signal.MULTILINGUAL.ordinal()] = multilingual;
     out[Signal.INSTRUCTION_STYLE.ordinal()] = instruction;
@@ -236,10 +240,6 @@ final class AccountState {
       }
     }
     return days == 0 ? 0 : hours / (24f * days);
-  }
-
-  private float domainEntropy() {
-    return entropy(domains);
   }
 
   private float domainsCovered() {

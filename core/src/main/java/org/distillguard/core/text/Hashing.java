@@ -23,6 +23,14 @@ public final class Hashing {
     return mix(h);
   }
 
+  /**
+   * The top {@code bits} bits of {@code h} times the golden ratio (Fibonacci hashing): one
+   * multiply, enough to spread an already hashed key over a power-of-two table.
+   */
+  public static int spread(long h, int bits) {
+    return (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+  }
+
   /** Combines two hashes in an order-dependent way. */
   public static long combine(long a, long b) {
     return mix(a * 31 + b);

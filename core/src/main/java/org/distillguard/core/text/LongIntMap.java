@@ -9,12 +9,14 @@ final class LongIntMap {
   private final long[] keys;
   private final int[] values;
   private final int mask;
+  private final int log2Capacity;
 
   LongIntMap(int expected) {
     int cap = Integer.highestOneBit(Math.max(4, expected * 3)) << 1;
     keys = new long[cap];
     values = new int[cap];
     mask = cap - 1;
+    log2Capacity = Integer.numberOfTrailingZeros(cap);
   }
 
   /** ORs {@code bits} into the value of {@code key}. */
@@ -22,7 +24,7 @@ final class LongIntMap {
     if (key == 0) {
       throw new IllegalArgumentException("0 is not a valid key");
     }
-    int i = (int) Hashing.mix(key) & mask;
+    int i = Hashing.spread(key, log2Capacity);
     while (keys[i] != 0 && keys[i] != key) {
       i = (i + 1) & mask;
     }
@@ -32,7 +34,7 @@ final class LongIntMap {
 
   /** The value of {@code key}, or 0. */
   int get(long key) {
-    int i = (int) Hashing.mix(key) & mask;
+    int i = Hashing.spread(key, log2Capacity);
     while (true) {
       long k = keys[i];
       if (k == key) {

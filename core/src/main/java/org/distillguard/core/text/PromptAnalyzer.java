@@ -221,26 +221,48 @@ public final class PromptAnalyzer {
       if (words == 0) {
         return 0;
       }
-      int[] ones = new int[64];
+      // 64 bit counters packed as eight 1-byte lanes in each of eight longs (at most 24 hashes,
+      // so a lane never overflows): eight table lookups and adds per hash instead of 64.
+      long[] lanes = new long[8];
       int n = Math.min(words, SKELETON_WORDS);
       for (int k = 0; k < n; k++) {
-        count(ones, Hashing.combine(head[k], k));
-        count(ones, Hashing.combine(tail[Math.floorMod(words - 1 - k, SKELETON_WORDS)], 1000 + k));
+        count(lanes, positioned(head[k], k));
+        count(lanes, positioned(tail[Math.floorMod(words - 1 - k, SKELETON_WORDS)], 64 + k));
       }
       long out = 0;
-      for (int b = 0; b < 64; b++) {
-        if (2 * ones[b] > 2 * n) { // majority of the 2n hashes have bit b set
-          out |= 1L << b;
+      for (int j = 0; j < 8; j++) {
+        for (int k = 0; k < 8; k++) {
+          if (((lanes[j] >>> (8 * k)) & 0xFF) > n) { // set in most of the 2n hashes
+            out |= 1L << (8 * j + k);
+          }
         }
       }
       return out;
     }
 
-    /** Branch-free bit counting: the JIT unrolls it, unlike a +1/-1 per bit. */
-    private static void count(int[] ones, long h) {
-      for (int b = 0; b < 64; b++) {
-        ones[b] += (int) ((h >>> b) & 1L);
+    /** A word's hash tied to its position: one multiply and a fold spread it over all 64 bits. */
+    private static long positioned(long h, int position) {
+      long x = (h ^ (position * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+      return x ^ (x >>> 31);
+    }
+
+    private static void count(long[] lanes, long h) {
+      for (int j = 0; j < 8; j++) {
+        lanes[j] += BYTE_TO_LANES[(int) (h >>> (8 * j)) & 0xFF];
       }
+    }
+  }
+
+  /** Byte b spread to eight 1-byte lanes: lane k holds bit k of b. */
+  private static final long[] BYTE_TO_LANES = new long[256];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      long v = 0;
+      for (int k = 0; k < 8; k++) {
+        v |= (long) ((b >>> k) & 1) << (8 * k);
+      }
+      BYTE_TO_LANES[b] = v;
     }
   }
 

@@ -134,7 +134,7 @@ public final class StyleModel {
       }
       out.accept(bucket(0x56, h));
       if (words > 0) {
-        out.accept(bucket(0x57, h * 31 + prev));
+        out.accept(bucket(0x57, h * 31 + Long.rotateLeft(prev, 17)));
       }
       prev = h;
       words++;
@@ -142,7 +142,7 @@ public final class StyleModel {
   }
 
   private static int bucket(long kind, long h) {
-    return (int) (Hashing.mix(h * 0x9E3779B97F4A7C15L + kind) >>> (64 - BITS));
+    return Hashing.spread(h ^ (kind * 0xC2B2AE3D27D4EB4FL), BITS);
   }
 
   static StyleModel read(InputStream raw) throws IOException {

@@ -29,12 +29,20 @@ final class Tokens {
     default void letter(char c) {}
   }
 
+  /** ASCII letters and digits without a table lookup; everything else asks {@link Character}. */
+  private static boolean isWordChar(char c) {
+    if (c < 128) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    return Character.isLetterOrDigit(c);
+  }
+
   static void scan(String s, Sink sink) {
     int len = s.length();
     int i = 0;
     while (i < len) {
       char c = s.charAt(i);
-      if (!Character.isLetterOrDigit(c)) {
+      if (!isWordChar(c)) {
         sink.symbol(c, i + 1 < len ? s.charAt(i + 1) : ' ');
         i++;
         continue;
@@ -44,10 +52,10 @@ final class Tokens {
       int start = i;
       while (i < len) {
         c = s.charAt(i);
-        if (!Character.isLetterOrDigit(c)) {
+        if (!isWordChar(c)) {
           break;
         }
-        if (c >= '0' && c <= '9' || Character.isDigit(c)) {
+        if (c >= '0' && c <= '9' || (c >= 128 && Character.isDigit(c))) {
           c = '0';
         } else {
           digits = false;
