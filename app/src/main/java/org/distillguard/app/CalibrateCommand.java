@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.distillguard.core.detect.ScoringModel;
 import org.distillguard.core.detect.Signal;
@@ -146,7 +148,7 @@ public final class CalibrateCommand implements Callable<Integer> {
           "distillguard calibrate: no labelled samples: do the labels belong to these logs?");
       return Main.EXIT_USAGE;
     }
-    java.util.Set<Signal> ignored = java.util.EnumSet.noneOf(Signal.class);
+    Set<Signal> ignored = EnumSet.noneOf(Signal.class);
     for (String id : ignore) {
       Signal sig = Signal.byId(id);
       if (sig == null) {

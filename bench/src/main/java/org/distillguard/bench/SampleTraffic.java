@@ -37,8 +37,10 @@ final class SampleTraffic {
               .endpoint("chat.completions")
               .model("m-large")
               .params(
-                  new Params(
-                      r.nextBoolean() ? 4096 : 512, 0.7, null, null, null, null, false, null))
+                  Params.NONE
+                      .withMaxTokens(r.nextBoolean() ? 4096 : 512)
+                      .withTemperature(0.7)
+                      .withStream(false))
               .prompt(PROMPTS[r.nextInt(PROMPTS.length)] + " (" + r.nextInt(1000) + ")")
               .accountMeta(
                   new AccountMeta(

@@ -67,7 +67,7 @@ final class AppTraffic implements Traffic {
             + ". Be concise, warm and practical. Never mention that you are an AI model"
             + " from another company.";
     this.templated = Rng.chance(r, spec.param("templated_system_prompt_fraction").min());
-    this.params = new Params(1024, 0.7, null, null, null, null, true, null);
+    this.params = Params.NONE.withMaxTokens(1024).withTemperature(0.7).withStream(true);
     this.single = w.corpus().pool(Purpose.ORGANIC);
     this.multi = w.corpus().pool(Purpose.ORGANIC_MULTI_TURN);
     int n = Math.max(1, Rng.uniformInt(r, spec.param("open_conversations")));

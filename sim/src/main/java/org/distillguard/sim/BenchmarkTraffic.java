@@ -41,15 +41,11 @@ final class BenchmarkTraffic implements Traffic {
     this.completions = Rng.chance(r, 0.4);
     boolean logprobs = Rng.chance(r, spec.param("logprobs_probability").min());
     this.params =
-        new Params(
-            questions ? 32 : 256,
-            0.0,
-            null,
-            null,
-            logprobs ? Boolean.TRUE : null,
-            logprobs ? 5 : null,
-            null,
-            null);
+        Params.NONE
+            .withMaxTokens(questions ? 32 : 256)
+            .withTemperature(0.0)
+            .withLogprobs(logprobs ? Boolean.TRUE : null)
+            .withTopLogprobs(logprobs ? 5 : null);
     long period = w.end() - w.start();
     this.runStarts = new long[runs];
     for (int i = 0; i < runs; i++) {

@@ -34,15 +34,11 @@ final class BulkTraffic extends MachineTraffic {
     var r = a.rng;
     boolean logprobs = Rng.chance(r, spec.param("logprobs_probability").min());
     Params p =
-        new Params(
-            Rng.tokenBudget(r, spec.param("max_tokens")),
-            Rng.pick(r, List.of(0.7, 1.0)),
-            null,
-            null,
-            logprobs ? Boolean.TRUE : null,
-            logprobs ? Rng.pick(r, List.of(5, 20)) : null,
-            null,
-            null);
+        Params.NONE
+            .withMaxTokens(Rng.tokenBudget(r, spec.param("max_tokens")))
+            .withTemperature(Rng.pick(r, List.of(0.7, 1.0)))
+            .withLogprobs(logprobs ? Boolean.TRUE : null)
+            .withTopLogprobs(logprobs ? Rng.pick(r, List.of(5, 20)) : null);
     return new BulkTraffic(
         a,
         window[0],

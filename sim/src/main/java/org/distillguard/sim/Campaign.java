@@ -95,15 +95,9 @@ final class Campaign {
     this.step = Rng.coprimeStep(r, poolSize);
     this.offset = r.nextInt(poolSize);
     this.params =
-        new Params(
-            Rng.tokenBudget(r, spec.param("max_tokens")),
-            Rng.pick(r, List.of(0.7, 1.0)),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Params.NONE
+            .withMaxTokens(Rng.tokenBudget(r, spec.param("max_tokens")))
+            .withTemperature(Rng.pick(r, List.of(0.7, 1.0)));
     this.userAgent = Rng.pick(r, Infra.SCRIPT_CLIENTS);
     var rate = spec.param("requests_per_hour");
     this.perHourMin = rate.min();

@@ -41,15 +41,9 @@ final class CotTraffic extends MachineTraffic {
     cursor = a.rng.nextInt(prompts.size());
     suffix = Rng.pick(a.rng, SUFFIXES); // one operator, one template
     params =
-        new Params(
-            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "high");
+        Params.NONE
+            .withMaxTokens(Rng.tokenBudget(a.rng, spec.param("max_tokens")))
+            .withReasoningEffort("high");
   }
 
   @Override

@@ -61,15 +61,10 @@ final class DeveloperTraffic extends SessionTraffic {
     code = a.world.corpus().pool(Purpose.CODE);
     // Each developer settles on one configuration in their code and keeps it.
     params =
-        new Params(
-            Rng.chance(r, 0.4) ? Rng.pick(r, List.of(1024, 2048, 4096)) : null,
-            Rng.chance(r, 0.4) ? Rng.pick(r, List.of(0.0, 0.2, 0.7)) : null,
-            null,
-            null,
-            null,
-            null,
-            Rng.chance(r, 0.3) ? Boolean.TRUE : null,
-            null);
+        Params.NONE
+            .withMaxTokens(Rng.chance(r, 0.4) ? Rng.pick(r, List.of(1024, 2048, 4096)) : null)
+            .withTemperature(Rng.chance(r, 0.4) ? Rng.pick(r, List.of(0.0, 0.2, 0.7)) : null)
+            .withStream(Rng.chance(r, 0.3) ? Boolean.TRUE : null);
     a.ip = Rng.chance(r, 0.6) ? Infra.office(r) : Infra.residential(r);
     a.userAgent = Rng.pick(r, Infra.SDKS);
     a.endpoint = Infra.endpointFor(a.userAgent, r);

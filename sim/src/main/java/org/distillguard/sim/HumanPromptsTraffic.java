@@ -37,15 +37,9 @@ final class HumanPromptsTraffic extends MachineTraffic {
     step = Rng.coprimeStep(a.rng, prompts.size());
     cursor = a.rng.nextInt(prompts.size());
     params =
-        new Params(
-            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
-            1.0,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Params.NONE
+            .withMaxTokens(Rng.tokenBudget(a.rng, spec.param("max_tokens")))
+            .withTemperature(1.0);
   }
 
   @Override

@@ -125,18 +125,9 @@ final class PersonTraffic extends SessionTraffic {
   Exchange request(long t, Conversation c, int turn) {
     Params params = Params.NONE;
     if (web) {
-      params = new Params(null, null, null, null, null, null, true, null);
+      params = Params.NONE.withStream(true);
     } else if (Rng.chance(a.rng, maxTokensProbability)) {
-      params =
-          new Params(
-              Rng.pick(a.rng, List.of(256, 512, 1024, 2048)),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
+      params = Params.NONE.withMaxTokens(Rng.pick(a.rng, List.of(256, 512, 1024, 2048)));
     }
     return a.emit(t, Dialog.turn(c.system(), c.turns(), turn), params, c.id(), 300, 0);
   }

@@ -52,7 +52,7 @@ final class PipelineTraffic implements Traffic {
     this.template = Rng.pick(r, TEMPLATES);
     double temperature = Math.round(Rng.uniform(r, spec.param("temperature")) * 10) / 10.0;
     this.params =
-        new Params(Rng.pick(r, List.of(256, 512)), temperature, null, null, null, null, null, null);
+        Params.NONE.withMaxTokens(Rng.pick(r, List.of(256, 512))).withTemperature(temperature);
     this.data = w.corpus().pool(Purpose.ORGANIC);
     this.cursor = r.nextInt(data.size());
     String company = Rng.pick(r, Infra.COMPANY_WORDS);

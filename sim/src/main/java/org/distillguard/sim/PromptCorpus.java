@@ -174,6 +174,13 @@ public final class PromptCorpus {
     return java.util.Objects.requireNonNull(m.get(p), "pool");
   }
 
+  /** Every prompt of one set file ({@code dir/set.jsonl.gz}), in file order. */
+  static List<Prompt> readSet(Path dir, String set) throws SimulatorInputException {
+    List<Prompt> out = new ArrayList<>();
+    read(dir.resolve(set + ".jsonl.gz"), out);
+    return out;
+  }
+
   static boolean inSplit(String set, Split split) {
     return switch (split) {
       case ALL -> true;

@@ -42,15 +42,9 @@ final class SweepTraffic extends MachineTraffic {
         Long.MAX_VALUE);
     corpus = a.world.corpus();
     params =
-        new Params(
-            Rng.tokenBudget(a.rng, spec.param("max_tokens")),
-            0.7,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Params.NONE
+            .withMaxTokens(Rng.tokenBudget(a.rng, spec.param("max_tokens")))
+            .withTemperature(0.7);
   }
 
   @Override

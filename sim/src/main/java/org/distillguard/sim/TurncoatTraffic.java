@@ -47,8 +47,7 @@ final class TurncoatTraffic implements Traffic {
         a.meta.emailDomain() == null ? "gmail.com" : a.meta.emailDomain(),
         a.meta.tier() == null ? "tier-1" : a.meta.tier());
     Params p =
-        new Params(
-            Rng.pick(r, java.util.List.of(4096, 8192)), 0.7, null, null, null, null, null, null);
+        Params.NONE.withMaxTokens(Rng.pick(r, java.util.List.of(4096, 8192))).withTemperature(0.7);
     this.distiller =
         new BulkTraffic(
             a,

@@ -583,21 +583,15 @@ public final class HtmlReport {
     distilling.add(e.singleAccountDistillers());
     distilling.add(e.distillers());
     for (Group g : distilling) {
-      b.append("<tr><td>")
-          .append(esc(g.name()))
-          .append("</td><td class=\"n\">")
-          .append(count(g.accounts()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.pct(g.distillationRate()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.pct(g.atLeastSuspiciousRate()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.num(g.medianRequestsToFlag()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.num(g.p90RequestsToFlag()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.pct(g.leakage()))
-          .append("</td></tr>\n");
+      figureRow(
+          b,
+          g.name(),
+          count(g.accounts()),
+          EvaluationText.pct(g.distillationRate()),
+          EvaluationText.pct(g.atLeastSuspiciousRate()),
+          EvaluationText.num(g.medianRequestsToFlag()),
+          EvaluationText.num(g.p90RequestsToFlag()),
+          EvaluationText.pct(g.leakage()));
     }
     b.append("</tbody>\n</table>\n<br>\n<table>\n<thead><tr><th>Benign class</th>")
         .append("<th class=\"n\">Accounts</th><th class=\"n\">False positives (distillation)")
@@ -605,15 +599,12 @@ public final class HtmlReport {
     benign.add(e.peopleAndApps());
     benign.add(e.pipelinesAndBenchmarks());
     for (Group g : benign) {
-      b.append("<tr><td>")
-          .append(esc(g.name()))
-          .append("</td><td class=\"n\">")
-          .append(count(g.accounts()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.pct(g.distillationRate()))
-          .append("</td><td class=\"n\">")
-          .append(EvaluationText.pct(g.suspiciousRate()))
-          .append("</td></tr>\n");
+      figureRow(
+          b,
+          g.name(),
+          count(g.accounts()),
+          EvaluationText.pct(g.distillationRate()),
+          EvaluationText.pct(g.suspiciousRate()));
     }
     CampaignFigures c = e.campaigns();
     b.append("</tbody>\n</table>\n<p>Campaign coverage: ")
@@ -631,6 +622,15 @@ public final class HtmlReport {
           .append(count(e.distillers().flaggedBeforeSwitch()));
     }
     b.append(".</p>\n</section>\n");
+  }
+
+  /** A table row: the (escaped) group name, then right-aligned figures already formatted. */
+  private static void figureRow(StringBuilder b, String name, String... figures) {
+    b.append("<tr><td>").append(esc(name));
+    for (String f : figures) {
+      b.append("</td><td class=\"n\">").append(f);
+    }
+    b.append("</td></tr>\n");
   }
 
   private static void footer(StringBuilder b, ReportData d) {

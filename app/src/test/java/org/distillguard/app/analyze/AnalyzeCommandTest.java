@@ -42,7 +42,7 @@ class AnalyzeCommandTest {
       lines.add(
           ExchangeWriter.toJson(
               Exchange.builder("h-" + i, t, "harvester")
-                  .params(new Params(8192, null, null, null, null, null, null, "high"))
+                  .params(Params.NONE.withMaxTokens(8192).withReasoningEffort("high"))
                   .prompt(sweep[i % sweep.length] + " #" + i)
                   .build()));
       if (i % 40 == 0) {

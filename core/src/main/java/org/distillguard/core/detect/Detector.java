@@ -82,7 +82,7 @@ public final class Detector {
         }
       }
     }
-    return Verdict.values()[s.verdict];
+    return Verdict.ofOrdinal(s.verdict);
   }
 
   /** The score computed by the latest {@link #observe} call (not the peak). */
@@ -152,7 +152,7 @@ public final class Detector {
     double score = s.peakSignals == null ? model.score(signals) : s.peakScore;
     return new Assessment(
         account,
-        Verdict.values()[s.verdict],
+        Verdict.ofOrdinal(s.verdict),
         Math.round(score * 10_000) / 10_000.0,
         s.requests,
         s.flaggedAfter,

@@ -8,9 +8,16 @@ public enum Verdict {
   SUSPICIOUS,
   DISTILLATION;
 
+  private static final Verdict[] BY_ORDINAL = values(); // values() clones; this is per request
+
   /** The lower-case name used in every output format. */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The verdict with this {@link #ordinal()}. */
+  public static Verdict ofOrdinal(int ordinal) {
+    return BY_ORDINAL[ordinal];
   }
 
   /** Parses {@link #id()}. */

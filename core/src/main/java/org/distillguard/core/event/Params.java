@@ -22,4 +22,40 @@ public record Params(
   public boolean isEmpty() {
     return equals(NONE);
   }
+
+  // Withers: build parameters by naming what is set, e.g.
+  // Params.NONE.withMaxTokens(4096).withReasoningEffort("high"), instead of eight positions.
+
+  public Params withMaxTokens(@Nullable Integer v) {
+    return new Params(v, temperature, topP, n, logprobs, topLogprobs, stream, reasoningEffort);
+  }
+
+  public Params withTemperature(@Nullable Double v) {
+    return new Params(maxTokens, v, topP, n, logprobs, topLogprobs, stream, reasoningEffort);
+  }
+
+  public Params withTopP(@Nullable Double v) {
+    return new Params(maxTokens, temperature, v, n, logprobs, topLogprobs, stream, reasoningEffort);
+  }
+
+  public Params withN(@Nullable Integer v) {
+    return new Params(
+        maxTokens, temperature, topP, v, logprobs, topLogprobs, stream, reasoningEffort);
+  }
+
+  public Params withLogprobs(@Nullable Boolean v) {
+    return new Params(maxTokens, temperature, topP, n, v, topLogprobs, stream, reasoningEffort);
+  }
+
+  public Params withTopLogprobs(@Nullable Integer v) {
+    return new Params(maxTokens, temperature, topP, n, logprobs, v, stream, reasoningEffort);
+  }
+
+  public Params withStream(@Nullable Boolean v) {
+    return new Params(maxTokens, temperature, topP, n, logprobs, topLogprobs, v, reasoningEffort);
+  }
+
+  public Params withReasoningEffort(@Nullable String v) {
+    return new Params(maxTokens, temperature, topP, n, logprobs, topLogprobs, stream, v);
+  }
 }

@@ -49,7 +49,6 @@ public final class ParallelLogReader<T> {
   private final int maxLineBytes;
   private final ExchangeParser parser = new ExchangeParser();
   private final AtomicLong bytesRead = new AtomicLong();
-  private final AtomicLong linesRead = new AtomicLong();
   private volatile long totalBytes = -1;
 
   public ParallelLogReader(
@@ -71,11 +70,6 @@ public final class ParallelLogReader<T> {
   /** Total size of the input files, or -1 when unknown (stdin). */
   public long totalBytes() {
     return totalBytes;
-  }
-
-  /** Lines read so far. */
-  public long linesRead() {
-    return linesRead.get();
   }
 
   /**
@@ -162,7 +156,6 @@ public final class ParallelLogReader<T> {
         RawBatch raw = new RawBatch(src.name());
         try {
           while (src.next()) {
-            linesRead.incrementAndGet();
             if (src.overlong()) {
               raw.addProblem(src.lineNumber(), "line longer than " + src.maxLineBytes() + " bytes");
             } else {

@@ -38,15 +38,12 @@ class NoLookAheadTest {
       Params p =
           r.nextBoolean()
               ? Params.NONE
-              : new Params(
-                  r.nextInt(8000),
-                  r.nextDouble(),
-                  null,
-                  1 + r.nextInt(3),
-                  r.nextBoolean(),
-                  null,
-                  null,
-                  r.nextBoolean() ? "high" : null);
+              : Params.NONE
+                  .withMaxTokens(r.nextInt(8000))
+                  .withTemperature(r.nextDouble())
+                  .withN(1 + r.nextInt(3))
+                  .withLogprobs(r.nextBoolean())
+                  .withReasoningEffort(r.nextBoolean() ? "high" : null);
       out.add(
           Exchange.builder("r" + i, t, account)
               .model(r.nextInt(10) == 0 ? "m-new" : "m-old")
@@ -111,6 +108,32 @@ class NoLookAheadTest {
           .isFalse();
       assertThat(java.util.Objects.requireNonNull(at.assessment(a.account())).flaggedAfter())
           .isEqualTo(a.flaggedAfter());
+    }
+  }
+
+  /**
+   * What an analyst reads must agree with itself: once an account can be judged, its reported
+   * (peak) score lies in the band of its verdict. (It did not when the peak could be reached before
+   * the account had enough requests to be judged.)
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {201, 202, 203, 204, 205})
+  void reportedScoreLiesInTheBandOfTheVerdict(long seed) {
+    Detector d = Detector.standard();
+    randomLog(seed, 1500).forEach(d::observe);
+    DetectorConfig c = d.config();
+    for (Assessment a : d.assessments()) {
+      if (a.requests() < c.minRequests()) {
+        assertThat(a.verdict()).isEqualTo(Verdict.BENIGN);
+        continue;
+      }
+      switch (a.verdict()) {
+        case DISTILLATION ->
+            assertThat(a.score()).isGreaterThanOrEqualTo(c.distillationAt() - 1e-4);
+        case SUSPICIOUS ->
+            assertThat(a.score()).isBetween(c.suspiciousAt() - 1e-4, c.distillationAt());
+        case BENIGN -> assertThat(a.score()).isLessThan(c.suspiciousAt());
+      }
     }
   }
 }

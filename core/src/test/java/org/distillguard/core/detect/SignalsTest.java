@@ -64,9 +64,7 @@ class SignalsTest {
         run(
             40,
             1000,
-            i ->
-                req(i, 1000, "What is 17 * 23?")
-                    .params(new Params(null, null, null, null, null, null, null, "high")));
+            i -> req(i, 1000, "What is 17 * 23?").params(Params.NONE.withReasoningEffort("high")));
     float[] plain = run(40, 1000, i -> req(i, 1000, "What is 17 * 23?"));
     assertThat(sig(phrased, Signal.REASONING_ELICITATION)).isEqualTo(1f);
     assertThat(sig(effort, Signal.REASONING_ELICITATION)).isEqualTo(1f);
@@ -102,7 +100,13 @@ class SignalsTest {
             1000,
             i ->
                 req(i, 1000, "Tell me about rivers.")
-                    .params(new Params(8192, 1.0, null, 4, true, 5, null, null)));
+                    .params(
+                        Params.NONE
+                            .withMaxTokens(8192)
+                            .withTemperature(1.0)
+                            .withN(4)
+                            .withLogprobs(true)
+                            .withTopLogprobs(5)));
     assertThat(sig(max, Signal.MAX_TOKENS_LARGE)).isEqualTo(1f);
     assertThat(sig(max, Signal.MULTI_SAMPLE)).isEqualTo(1f);
     assertThat(sig(max, Signal.LOGPROBS)).isEqualTo(1f);
@@ -215,7 +219,7 @@ class SignalsTest {
             1000,
             i ->
                 req(i, 1000, "Question: what is the capital of France? Answer:")
-                    .params(new Params(null, 0.0, null, null, null, null, null, null)));
+                    .params(Params.NONE.withTemperature(0.0)));
     assertThat(sig(s, Signal.TEMPERATURE_ZERO)).isEqualTo(1f);
   }
 }

@@ -1,10 +1,16 @@
 package org.distillguard.sim.calibrate;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.distillguard.core.detect.Detector;
 import org.distillguard.core.detect.DetectorConfig;
 import org.distillguard.core.detect.ScoringModel;
@@ -89,18 +95,15 @@ public final class Calibrator {
   }
 
   /**
-   * Fits the model.
+   * Fits the model, shrinking towards the {@link #prior()}.
    *
-   * @param l2 penalty on the squared raw weights, relative to the total sample weight
+   * @param l2 penalty on the squared distance of the raw weights from the prior, relative to the
+   *     total sample weight
    * @param negativeWeight extra weight of benign samples: false positives cost more than a few more
    *     requests before a flag
+   * @param ignored signals whose weight is held at 0
    */
-  public ScoringModel fit(double l2, double negativeWeight) {
-    return fit(l2, negativeWeight, java.util.Set.of());
-  }
-
-  /** Fits with the {@code ignored} signals' weights held at 0, shrinking towards {@link #prior}. */
-  public ScoringModel fit(double l2, double negativeWeight, java.util.Set<Signal> ignored) {
+  public ScoringModel fit(double l2, double negativeWeight, Set<Signal> ignored) {
     return fit(l2, negativeWeight, ignored, prior());
   }
 
@@ -111,21 +114,20 @@ public final class Calibrator {
    * its meaning deserves instead of vanishing.
    */
   public static ScoringModel prior() {
-    try (var in =
+    try (InputStream in =
         Calibrator.class.getResourceAsStream("/org/distillguard/sim/calibrate-prior.properties")) {
       if (in == null) {
         throw new IllegalStateException("missing calibrate-prior.properties");
       }
-      return ScoringModel.read(
-          new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return ScoringModel.read(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** Fits, shrinking the weights towards those of {@code prior}. */
+  /** As {@link #fit(double, double, Set)}, shrinking towards the weights of {@code prior}. */
   public ScoringModel fit(
-      double l2, double negativeWeight, java.util.Set<Signal> ignored, ScoringModel prior) {
+      double l2, double negativeWeight, Set<Signal> ignored, ScoringModel prior) {
     int n = samples.size();
     int d = Signal.COUNT;
     if (n == 0) {
@@ -186,7 +188,7 @@ public final class Calibrator {
     int[] dir = new int[d];
     for (int j = 0; j < d; j++) {
       dir[j] = direction(Signal.byIndex(j));
-      beta0[j] = ignoredOrSignViolating(priorWeights[j], dir[j]) ? 0 : priorWeights[j] * scale[j];
+      beta0[j] = violatesSign(priorWeights[j], dir[j]) ? 0 : priorWeights[j] * scale[j];
     }
     boolean[] off = new boolean[d];
     for (Signal sig : ignored) {
@@ -280,7 +282,7 @@ public final class Calibrator {
     return new ScoringModel(bias, weight, ref);
   }
 
-  private static boolean ignoredOrSignViolating(double w, int dir) {
+  private static boolean violatesSign(double w, int dir) {
     return dir != 0 && w * dir < 0;
   }
 
