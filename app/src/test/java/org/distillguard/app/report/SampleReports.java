@@ -168,7 +168,8 @@ final class SampleReports {
         flaggedAfter < 0 ? Exchange.NO_TIME : T0 + flaggedAfter * 1000,
         T0,
         T0 + requests * 1000,
-        rs);
+        rs,
+        null);
   }
 
   private static Timeline timeline(Assessment a, Random rnd) {
