@@ -45,8 +45,30 @@ final class ReportWriter {
             .map(i -> i.type() + " " + i.value() + " (" + i.accounts() + " accounts)")
             .toList(),
         c.reasons().stream()
+            .filter(f -> !f.signal().startsWith("linked_by_"))
             .map(f -> new Reason(f.signal(), f.value(), f.contribution()))
-            .toList());
+            .toList(),
+        c.confirmed() ? c.confirmedAtMillis() : Long.MIN_VALUE,
+        c.members().stream().mapToLong(Campaign.Member::joinedAtMillis).toArray(),
+        linkSummary(c));
+  }
+
+  /** Members per kind of evidence of their first link, most common first. */
+  private static Map<String, Integer> linkSummary(Campaign c) {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (Campaign.Member m : c.members()) {
+      for (String kind : m.linkedBy()) {
+        counts.merge(kind, 1, Integer::sum);
+      }
+    }
+    Map<String, Integer> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   static void write(
