@@ -38,8 +38,11 @@ public final class Evaluator {
   public static final Set<String> SINGLE_ACCOUNT_CLASSES =
       Set.of("bulk", "cot", "sweep", "human_prompts", "stealth");
 
-  /** Benign classes driven by people: a false positive here hurts a customer directly. */
-  public static final Set<String> PEOPLE_AND_APPS = Set.of("person", "developer", "app");
+  /**
+   * Benign classes driven by people: a false positive here hurts a customer directly. A {@code
+   * team} is a company's developers on several accounts sharing one card, domain and office.
+   */
+  public static final Set<String> PEOPLE_AND_APPS = Set.of("person", "developer", "team", "app");
 
   /** Benign classes that are machine-like by nature and so legitimately resemble distillers. */
   public static final Set<String> PIPELINES_AND_BENCHMARKS = Set.of("pipeline", "benchmark");

@@ -168,6 +168,31 @@ class EvaluatorTest {
   }
 
   @Test
+  void teamAccountsCountAmongPeopleAndAppsAndInBenignCampaignMerges() throws IOException {
+    String labels =
+        String.join(
+            "\n",
+            "{\"account\":\"h1\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "{\"account\":\"tm1\",\"class\":\"team\",\"distill\":false,\"campaign\":null,\"switch_at\":null}",
+            "{\"account\":\"tm2\",\"class\":\"team\",\"distill\":false,\"campaign\":null,\"switch_at\":null}",
+            "");
+    String verdicts =
+        String.join(
+            "\n",
+            v("h1", "distillation", 60, "30", "D1"),
+            v("tm1", "distillation", 40, "35", "D1"),
+            v("tm2", "benign", 40, null, null),
+            "");
+    Evaluation e = evaluate(labels, verdicts, null);
+    assertThat(Evaluator.PEOPLE_AND_APPS).contains("team");
+    assertThat(e.peopleAndApps().accounts()).isEqualTo(2);
+    assertThat(e.peopleAndApps().distillationRate()).isEqualTo(0.5);
+    assertThat(group(e, "team").accounts()).isEqualTo(2);
+    // A team member swept into a distilling campaign is the false merge issue 4 forbids.
+    assertThat(e.campaigns().benignInDistillerCampaigns()).isEqualTo(1);
+  }
+
+  @Test
   void classesAreListedDistillersFirstThenBenignByName() throws IOException {
     assertThat(evaluate(LABELS, VERDICTS, null).classes())
         .extracting(Group::name)
