@@ -609,8 +609,8 @@ public final class HtmlReport {
       maxSize = Math.max(maxSize, j.length);
     }
     double span = Math.max(1, t1 - t0);
-    int w = 760;
-    int ht = 220;
+    int w = 1000;
+    int ht = 240;
     int left = 48;
     int right = 12;
     int top = 10;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.link.Campaign;
 import org.distillguard.core.link.CampaignLinker;
@@ -36,6 +37,8 @@ public final class Detector {
   private final Map<String, Long> modelFirstSeen = new HashMap<>();
   private final float[] scratch = new float[Signal.COUNT];
   private double lastScore;
+  private long linkTime; // the time of the request being linked, for flagger
+  private final IntConsumer flagger = i -> flagByCampaign(byIndex.get(i), linkTime);
   private long lastRequests;
 
   /** A detector that judges accounts one by one, without campaign linking. */
@@ -126,7 +129,8 @@ public final class Detector {
     l.observe(s.index, o.account(), t, o.traits());
     l.memberScore(
         s.index, s.peakScore, s.verdict == Verdict.DISTILLATION.ordinal() && !s.flaggedByCampaign);
-    l.review(s.index, t, i -> flagByCampaign(byIndex.get(i), t));
+    linkTime = t;
+    l.review(s.index, t, flagger);
     if (s.verdict < Verdict.DISTILLATION.ordinal() && l.confirmed(s.index)) {
       flagByCampaign(s, t);
     }

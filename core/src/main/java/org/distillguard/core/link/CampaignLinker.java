@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.text.Hashing;
@@ -55,6 +56,8 @@ public final class CampaignLinker {
   private static final int CLIENT_SHIFT = 2;
   private static final int SYSTEM_SHIFT = 4;
   private static final int MAX_VALUES = 3;
+  private static final int SAMPLE_ALL = 8;
+  private static final int SAMPLE_EVERY = 16;
   private static final int TEMPLATE_SAMPLES = 3;
   private static final int TEMPLATE_MIN_LETTERS = 8;
   private static final double MAX_SHAPE = 0.6;
@@ -98,6 +101,7 @@ public final class CampaignLinker {
   private byte[] linkedBy = new byte[0];
   private int[] via = new int[0];
   private float[] contribution = new float[0];
+  private float[] lastPeak = new float[0];
 
   // per group, valid at roots
   private double[] logClean = new double[0];
@@ -105,6 +109,7 @@ public final class CampaignLinker {
   private int[] flaggedOwn = new int[0];
   private long[] confirmedAt = new long[0];
   private int[] campaignNo = new int[0]; // 0 = not (yet) a reportable campaign
+  private boolean[] dirty = new boolean[0]; // the group changed since its last review
 
   // flags bits
   private static final byte YOUNG = 1;
@@ -148,33 +153,49 @@ public final class CampaignLinker {
       created[a] = t.createdMillis();
       if (firstSeen[a] - t.createdMillis() < config.youngMillis()) {
         flags[a] |= YOUNG;
-        young[find(a)]++;
+        int r = find(a);
+        young[r]++;
+        dirty[r] = true;
       }
     }
-    String pay = t.paymentFp();
+    // Identity and infrastructure rarely change within an account: look at them on its first
+    // requests and then on every 16th, so the cost per request stays a few comparisons.
+    int n = requests[a];
+    if (n > SAMPLE_ALL && (n & (SAMPLE_EVERY - 1)) != 0) {
+      if ((flags[a] & TEMPLATE_DONE) == 0) {
+        learnTemplate(a, t, timeMillis);
+      }
+      return;
+    }
+    String pay = t.payment();
     if (payment[a] == 0 && pay != null) {
       payment[a] = key(Evidence.PAYMENT_FP, Hashing.hash(pay));
       take(a, Evidence.PAYMENT_FP, payment[a], pay, timeMillis);
     }
-    String dom = t.emailDomain();
+    String dom = t.email();
     if (email[a] == 0 && dom != null) {
       email[a] = key(Evidence.EMAIL_DOMAIN, Hashing.hash(dom));
       take(a, Evidence.EMAIL_DOMAIN, email[a], dom, timeMillis);
     }
-    if (t.ipKey() != 0) {
-      long k = key(Evidence.IP_PREFIX, t.ipKey());
+    long ipKey = IpPrefix.primary(t.ip());
+    if (ipKey != 0) {
+      long k = key(Evidence.IP_PREFIX, ipKey);
       if (k != ip0[a] && k != ip1[a] && spend(a, IP_SHIFT)) {
         ip1[a] = ip0[a];
         ip0[a] = k;
         take(a, Evidence.IP_PREFIX, k, IpPrefix.primaryCidr(t.ip()), timeMillis);
       }
+      if (ipWide[a] == 0) {
+        long wide = IpPrefix.wide(t.ip());
+        if (wide != 0) {
+          ipWide[a] = key(Evidence.IP_WIDE, wide);
+          take(a, Evidence.IP_WIDE, ipWide[a], IpPrefix.wideCidr(t.ip()), timeMillis);
+        }
+      }
     }
-    if (t.ipWideKey() != 0 && ipWide[a] == 0) {
-      ipWide[a] = key(Evidence.IP_WIDE, t.ipWideKey());
-      take(a, Evidence.IP_WIDE, ipWide[a], IpPrefix.wideCidr(t.ip()), timeMillis);
-    }
-    if (t.clientKey() != 0) {
-      long k = key(Evidence.CLIENT, t.clientKey());
+    long clientKey = t.clientKey();
+    if (clientKey != 0) {
+      long k = key(Evidence.CLIENT, clientKey);
       if (k != client[a] && spend(a, CLIENT_SHIFT)) {
         client[a] = k;
         take(a, Evidence.CLIENT, k, t.userAgent(), timeMillis);
@@ -197,15 +218,21 @@ public final class CampaignLinker {
    * flagged on its own evidence (not on its campaign's).
    */
   public void memberScore(int a, double peak, boolean flaggedOnOwn) {
-    float c = peak >= suspiciousAt ? (float) Math.log(1 - Math.min(peak, 0.99)) : 0f;
-    int r = find(a);
-    if (c != contribution[a]) {
-      logClean[r] += c - contribution[a];
-      contribution[a] = c;
+    if ((float) peak != lastPeak[a]) {
+      lastPeak[a] = (float) peak;
+      float c = peak >= suspiciousAt ? (float) Math.log(1 - Math.min(peak, 0.99)) : 0f;
+      if (c != contribution[a]) {
+        int r = find(a);
+        logClean[r] += c - contribution[a];
+        contribution[a] = c;
+        dirty[r] = true;
+      }
     }
     if (flaggedOnOwn && (flags[a] & OWN_FLAG) == 0) {
       flags[a] |= OWN_FLAG;
+      int r = find(a);
       flaggedOwn[r]++;
+      dirty[r] = true;
     }
   }
 
@@ -217,9 +244,12 @@ public final class CampaignLinker {
    */
   public void review(int a, long timeMillis, IntConsumer newlyConfirmed) {
     int r = find(a);
-    // Once named and confirmed a group has nothing left to decide: skip the arithmetic.
-    if (size[r] >= config.confirmMinSize()
+    // Only a group that changed can newly qualify; once named and confirmed it has nothing left
+    // to decide.
+    if (dirty[r]
+        && size[r] >= config.confirmMinSize()
         && (campaignNo[r] == 0 || confirmedAt[r] == Exchange.NO_TIME)) {
+      dirty[r] = false;
       double score = score(r);
       if (score >= suspiciousAt && campaignNo[r] == 0) {
         campaignNo[r] = nextId++;
@@ -312,13 +342,15 @@ public final class CampaignLinker {
     String h = tplHead[a];
     String tl = tplTail[a];
     int samples = (flags[a] >>> 4) & 0x7;
+    String head = t.head();
+    String tail = t.tail();
     if (h == null || tl == null) {
-      tplHead[a] = t.head();
-      tplTail[a] = t.tail();
+      tplHead[a] = head;
+      tplTail[a] = tail;
     } else {
-      String ch = commonPrefix(h, t.head());
-      String ct = commonSuffix(tl, t.tail());
-      if (ch.length() < h.length() || ct.length() < tl.length() || !h.equals(t.head())) {
+      String ch = commonPrefix(h, head);
+      String ct = commonSuffix(tl, tail);
+      if (ch.length() < h.length() || ct.length() < tl.length()) {
         flags[a] |= VARIED;
       }
       tplHead[a] = ch;
@@ -329,15 +361,15 @@ public final class CampaignLinker {
     if (samples < TEMPLATE_SAMPLES) {
       return;
     }
-    String head = wordPrefix(tplHead[a]);
-    String tail = wordSuffix(tplTail[a]);
+    String common = wordPrefix(Objects.requireNonNull(tplHead[a]));
+    String commonTail = wordSuffix(Objects.requireNonNull(tplTail[a]));
     tplHead[a] = null;
     tplTail[a] = null;
     flags[a] |= TEMPLATE_DONE;
-    if ((flags[a] & VARIED) == 0 || letters(head) + letters(tail) < TEMPLATE_MIN_LETTERS) {
+    if ((flags[a] & VARIED) == 0 || letters(common) + letters(commonTail) < TEMPLATE_MIN_LETTERS) {
       return;
     }
-    long h64 = Hashing.combine(Hashing.hash(head), Hashing.hash(tail));
+    long h64 = Hashing.combine(Hashing.hash(common), Hashing.hash(commonTail));
     template[a] = key(Evidence.TEMPLATE, h64);
     take(a, Evidence.TEMPLATE, template[a], hex(h64), timeMillis);
   }
@@ -462,6 +494,7 @@ public final class CampaignLinker {
       } while (m != absorbed);
     }
     parent[rb] = ra;
+    dirty[ra] = true;
     size[ra] += size[rb];
     young[ra] += young[rb];
     flaggedOwn[ra] += flaggedOwn[rb];
@@ -648,6 +681,8 @@ public final class CampaignLinker {
     flaggedOwn = Arrays.copyOf(flaggedOwn, capacity);
     confirmedAt = Arrays.copyOf(confirmedAt, capacity);
     campaignNo = Arrays.copyOf(campaignNo, capacity);
+    dirty = Arrays.copyOf(dirty, capacity);
+    lastPeak = Arrays.copyOf(lastPeak, capacity);
   }
 
   // ---------------------------------------------------------------------------------------------
