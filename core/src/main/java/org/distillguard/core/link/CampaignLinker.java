@@ -57,6 +57,7 @@ public final class CampaignLinker {
   private static final int SYSTEM_SHIFT = 4;
   private static final int MAX_VALUES = 3;
   private static final int SAMPLE_ALL = 8;
+  private static final double MIN_CANDIDATE_POINTS = 0.5;
   private static final int SAMPLE_EVERY = 16;
   private static final int TEMPLATE_SAMPLES = 3;
   private static final int TEMPLATE_MIN_LETTERS = 8;
@@ -67,6 +68,12 @@ public final class CampaignLinker {
   private final double distillationAt;
   private final ValueTable values = new ValueTable();
   private final IntList pending = new IntList();
+  // values taken up by the request being observed, settled at its end
+  private long[] queuedKeys = new long[8];
+  private @Nullable Evidence[] queuedKinds = new Evidence[8];
+  private @Nullable String[] queuedLabels = new String[8];
+  private int queued;
+  private final int[] checkedAccounts = new int[32];
   private int nextId = 1;
   private int count;
 
@@ -138,6 +145,13 @@ public final class CampaignLinker {
    * comes after that of account {@code a − 1}.
    */
   public void observe(int a, String name, long timeMillis, Traits t) {
+    update(a, name, timeMillis, t);
+    if (queued > 0) {
+      settle(a, timeMillis);
+    }
+  }
+
+  private void update(int a, String name, long timeMillis, Traits t) {
     if (a == count) {
       add(a, name, timeMillis);
     } else if (a > count || a < 0) {
@@ -374,23 +388,68 @@ public final class CampaignLinker {
     take(a, Evidence.TEMPLATE, template[a], hex(h64), timeMillis);
   }
 
-  /** Account {@code a} takes up value {@code k}: compare it with the value's recent holders. */
+  /**
+   * Account {@code a} takes up value {@code k}. Queued until all of the request's new values are on
+   * the account, so that the comparisons see everything the two accounts share.
+   */
   private void take(int a, Evidence kind, long k, @Nullable String label, long timeMillis) {
-    int slot = values.slot(k);
-    for (int i = 0; i < ValueTable.RING; i++) {
-      int b = values.recent(slot, i);
-      if (b < 0 || b == a || find(b) == find(a)) {
+    if (queued == queuedKeys.length) {
+      queuedKeys = Arrays.copyOf(queuedKeys, queued * 2);
+      queuedKinds = Arrays.copyOf(queuedKinds, queued * 2);
+      queuedLabels = Arrays.copyOf(queuedLabels, queued * 2);
+    }
+    queuedKeys[queued] = k;
+    queuedKinds[queued] = kind;
+    queuedLabels[queued] = label;
+    queued++;
+  }
+
+  /**
+   * Compares account {@code a} with the recent holders of each value it just took up, links it
+   * where the points reach the threshold, then enters it as a holder. A value that is itself worth
+   * little (a domain or client shared by many established accounts) brings no candidates: a pair
+   * that shares enough to link also shares something rarer, whose holders are compared.
+   */
+  private void settle(int a, long timeMillis) {
+    int checked = 0;
+    for (int q = 0; q < queued; q++) {
+      long k = queuedKeys[q];
+      Evidence kind = Objects.requireNonNull(queuedKinds[q]);
+      int slot = values.slot(k);
+      if (kind.weight() * rarity(values.established(slot)) < MIN_CANDIDATE_POINTS) {
         continue;
       }
-      int mask = pairMask(a, b);
-      if (points(a, b, mask) >= config.linkThreshold()) {
-        union(a, b, mask, timeMillis);
+      candidates:
+      for (int i = 0; i < ValueTable.RING; i++) {
+        int b = values.recent(slot, i);
+        if (b < 0 || b == a || find(b) == find(a)) {
+          continue;
+        }
+        for (int c = 0; c < checked; c++) {
+          if (checkedAccounts[c] == b) {
+            continue candidates;
+          }
+        }
+        if (checked < checkedAccounts.length) {
+          checkedAccounts[checked++] = b;
+        }
+        int mask = pairMask(a, b);
+        if (points(a, b, mask) >= config.linkThreshold()) {
+          union(a, b, mask, timeMillis);
+        }
       }
     }
-    values.add(slot, a, (flags[a] & YOUNG) == 0);
-    if (values.accounts(slot) == 2 && values.label(slot) == null) {
-      values.label(slot, label);
+    boolean established = (flags[a] & YOUNG) == 0;
+    for (int q = 0; q < queued; q++) {
+      int slot = values.slot(queuedKeys[q]);
+      values.add(slot, a, established);
+      if (values.accounts(slot) == 2 && values.label(slot) == null) {
+        values.label(slot, queuedLabels[q]);
+      }
+      queuedKinds[q] = null;
+      queuedLabels[q] = null;
     }
+    queued = 0;
   }
 
   /** The evidence kinds accounts {@code a} and {@code b} share. */
@@ -463,8 +522,11 @@ public final class CampaignLinker {
   /** 1 for a value no established account holds, falling slowly as more of them do. */
   private double rarity(long k) {
     int slot = values.find(k);
-    int e = slot < 0 ? 0 : values.established(slot);
-    return 1 / (1 + log2(1 + e / 8.0));
+    return rarity(slot < 0 ? 0 : values.established(slot));
+  }
+
+  private static double rarity(int established) {
+    return 1 / (1 + log2(1 + established / 8.0));
   }
 
   private void union(int a, int b, int mask, long timeMillis) {
