@@ -33,6 +33,8 @@ public final class Detector {
   private final PromptAnalyzer analyzer;
   private final Map<String, AccountState> accounts = new HashMap<>();
   private final List<AccountState> byIndex = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final List<String> raised = new ArrayList<>();
   private final @Nullable CampaignLinker linker;
   private final Map<String, Long> modelFirstSeen = new HashMap<>();
   private final float[] scratch = new float[Signal.COUNT];
@@ -80,11 +82,13 @@ public final class Detector {
 
   /** Updates the account of {@code o}; returns the account's verdict after it. */
   public Verdict observe(Observation o) {
+    raised.clear();
     AccountState s = accounts.get(o.account());
     if (s == null) {
       s = new AccountState(byIndex.size());
       accounts.put(o.account(), s);
       byIndex.add(s);
+      names.add(o.account());
     }
     s.update(o, modelAge(o));
     s.signals(scratch);
@@ -143,7 +147,18 @@ public final class Detector {
       m.flaggedByCampaign = true;
       m.flaggedAfter = m.requests;
       m.flaggedAt = Math.max(timeMillis, m.lastSeen);
+      raised.add(names.get(m.index));
     }
+  }
+
+  /**
+   * The accounts flagged on their campaign's evidence by the latest {@link #observe} call, in the
+   * order they were flagged: when a campaign is confirmed, members that sent nothing in this
+   * request are flagged too, and an inline enforcer must learn of them now. Empty without linking.
+   * The list is reused by the next call.
+   */
+  public List<String> raisedByCampaign() {
+    return java.util.Collections.unmodifiableList(raised);
   }
 
   /** Every reportable campaign so far, in id order; empty without linking. */
