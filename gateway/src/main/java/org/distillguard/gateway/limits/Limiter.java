@@ -161,8 +161,11 @@ public final class Limiter {
       Bucket t = s.tokens;
       ConsumptionProbe pt = null;
       if (t != null) {
-        long want = Math.min(estimatedTokens, s.spec.tpm());
-        pt = t.tryConsumeAndReturnRemaining(Math.max(0, want));
+        long want = Math.max(1, Math.min(estimatedTokens, s.spec.tpm()));
+        pt = t.tryConsumeAndReturnRemaining(want);
+        if (pt.isConsumed() && estimatedTokens <= 0) {
+          t.addTokens(1); // nothing to charge up front; the probe only read the bucket
+        }
         if (!pt.isConsumed()) {
           if (r != null) {
             r.addTokens(1);

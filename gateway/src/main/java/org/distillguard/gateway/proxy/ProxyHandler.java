@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.distillguard.core.event.AccountMeta;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.event.Usage;
 import org.distillguard.gateway.config.GatewayConfig;
@@ -204,6 +205,21 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     Call c = new Call(req);
     inFlight.incrementAndGet();
+    try {
+      start(c);
+    } catch (RuntimeException e) {
+      internalError(c, e);
+    }
+  }
+
+  /** A bug: logged with its trace, answered with a plain 500 in the API's format. */
+  private void internalError(Call c, RuntimeException e) {
+    LOG.error("internal error handling {} {}", c.req.method(), c.req.path(), e);
+    fail(c, 500, "The gateway hit an internal error; please retry.", "internal_error");
+  }
+
+  private void start(Call c) {
+    HttpServerRequest req = c.req;
     String path = req.path();
     Endpoint ep = Endpoint.forPath(path);
     c.api = ep == null ? Endpoint.apiForUnknownPath(path) : ep.api();
@@ -278,7 +294,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     req.endHandler(
         v -> {
           if (!c.responded) {
-            proceed(c, body);
+            try {
+              proceed(c, body);
+            } catch (RuntimeException e) {
+              internalError(c, e);
+            }
           }
         });
   }
@@ -461,6 +481,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     forward(c, t, out == null ? Buffer.buffer() : Buffer.buffer(out));
   }
 
+  /** Enrichment the gateway has: the account's creation time from the store. */
+  private AccountMeta meta(String account) {
+    Account a = directory.account(account);
+    return a == null
+        ? AccountMeta.NONE
+        : new AccountMeta(a.createdMillis(), null, null, null, null);
+  }
+
   private static String cause(@Nullable Standing s) {
     if (s == null) {
       return "none";
@@ -562,11 +590,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               c.timer = -1;
               if (!c.done && !c.req.response().headWritten()) {
                 metrics.upstreamError(t.name(), "timeout");
+                fail(c, 504, "The upstream did not answer in time.", "upstream_timeout");
                 HttpClientRequest u = c.upstreamRequest;
                 if (u != null) {
                   u.reset();
                 }
-                fail(c, 504, "The upstream did not answer in time.", "upstream_timeout");
               }
             });
     client
@@ -817,6 +845,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               .usage(usage)
               .output(output.isEmpty() ? null : output)
               .status(status)
+              .accountMeta(meta(id.account()))
               .build();
       detection.submit(e);
     }

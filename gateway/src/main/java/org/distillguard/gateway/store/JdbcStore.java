@@ -29,6 +29,19 @@ public final class JdbcStore implements Store {
   /** Opens (and migrates) the database at {@code jdbcUrl}. */
   public static JdbcStore open(String jdbcUrl, String user, String password) {
     boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+    if (sqlite && !jdbcUrl.startsWith("jdbc:sqlite::memory:")) {
+      java.nio.file.Path parent =
+          java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()))
+              .toAbsolutePath()
+              .getParent();
+      try {
+        if (parent != null) {
+          java.nio.file.Files.createDirectories(parent);
+        }
+      } catch (java.io.IOException e) {
+        throw new StoreException("cannot create the directory of " + jdbcUrl + ": " + e, e);
+      }
+    }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(jdbcUrl);
     hc.setPoolName("distillguard-store");
