@@ -40,7 +40,7 @@ class DetectorEnforcementTest {
       String key = fx.key("acct-harvester");
       OpenAIClient client =
           OpenAIOkHttpClient.builder().apiKey(key).baseUrl(fx.url() + "/v1").maxRetries(0).build();
-      int answered = 0;
+      int count = 0;
       Standing flagged = null;
       for (String prompt : HarvestPrompts.PROMPTS) {
         client
@@ -52,7 +52,7 @@ class DetectorEnforcementTest {
                     .maxCompletionTokens(4096)
                     .addUserMessage(prompt)
                     .build());
-        answered++;
+        count++;
         // Not a timing: wait until the detector has seen every answered exchange, then look.
         fx.awaitDetector();
         Standing s = fx.detection().standing("acct-harvester");
@@ -63,7 +63,13 @@ class DetectorEnforcementTest {
       }
       java.util.Objects.requireNonNull(
           flagged, "the detector flags the harvester within 40 requests");
+      int answered = count;
       assertThat(answered).isGreaterThanOrEqualTo(12); // never before min_requests
+      // The verdict was reached on the last answered request, so the refusal below is the
+      // account's very next request.
+      assertThat(fx.gateway.store().verdicts())
+          .singleElement()
+          .satisfies(v -> assertThat(v.requests()).isEqualTo(answered));
       String ref = flagged.ref();
       ChatCompletionCreateParams next =
           ChatCompletionCreateParams.builder()

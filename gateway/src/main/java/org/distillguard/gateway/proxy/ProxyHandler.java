@@ -674,24 +674,39 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             finish(c, 502, rr.usage(), rr.output());
           }
         });
+    // The end of an answer is held back until the exchange has been handed to the detector: a
+    // client that has the whole answer can rely on the detector having it too, so its next
+    // request sees the verdict. Streams hold only their final event ([DONE], message_stop,
+    // response.completed); every other event goes out as soon as it is complete.
+    Buffer[] held = {null};
     if (sse) {
       resp.setChunked(true);
       uresp.handler(
           buf -> {
             byte[] out = rr.streamChunk(buf.getBytes(), buf.length());
-            if (out.length > 0) {
+            if (out.length == 0) {
+              return;
+            }
+            if (rr.sawEnd() || held[0] != null) {
+              if (held[0] == null) {
+                held[0] = Buffer.buffer(out);
+              } else {
+                held[0].appendBytes(out);
+              }
+            } else {
               resp.write(Buffer.buffer(out));
               backpressure(resp, uresp);
             }
           });
       uresp.endHandler(
           v -> {
+            Buffer last = held[0] == null ? Buffer.buffer() : held[0];
             byte[] tail = rr.streamEnd();
             if (tail.length > 0) {
-              resp.write(Buffer.buffer(tail));
+              last.appendBytes(tail);
             }
-            resp.end();
             finish(c, c.status, rr.usage(), rr.output());
+            resp.end(last);
           });
     } else if (rr.rewrites()) {
       uresp
@@ -700,8 +715,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               b -> {
                 byte[] out = rr.body(b.getBytes());
                 resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length));
-                resp.end(Buffer.buffer(out));
                 finish(c, c.status, rr.usage(), rr.output());
+                resp.end(Buffer.buffer(out));
               });
     } else {
       String len = uresp.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -716,14 +731,18 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             if (copy.length() + buf.length() <= COPY_CAP) {
               copy.appendBuffer(buf);
             }
-            resp.write(buf);
-            backpressure(resp, uresp);
+            Buffer prev = held[0];
+            held[0] = buf;
+            if (prev != null) {
+              resp.write(prev);
+              backpressure(resp, uresp);
+            }
           });
       uresp.endHandler(
           v -> {
-            resp.end();
             rr.body(copy.getBytes());
             finish(c, c.status, rr.usage(), rr.output());
+            resp.end(held[0] == null ? Buffer.buffer() : held[0]);
           });
     }
   }
