@@ -38,10 +38,32 @@ public final class ConfigLoader {
     return parse(text, env, dir == null ? Path.of(".").toAbsolutePath() : dir);
   }
 
+  /**
+   * Loads a file for the store only (the {@code keys} and {@code policy} commands): environment
+   * variables that are not set read as empty and only the store settings need to make sense, so an
+   * operator's shell does not need the gateway's secrets.
+   */
+  public static GatewayConfig loadForStore(Path file, Map<String, String> env)
+      throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, env, dir == null ? Path.of(".").toAbsolutePath() : dir, false);
+  }
+
   /** Parses YAML text. */
   public static GatewayConfig parse(String yaml, Map<String, String> env, Path baseDir)
       throws ConfigException {
-    String substituted = substitute(yaml, env);
+    return parse(yaml, env, baseDir, true);
+  }
+
+  private static GatewayConfig parse(
+      String yaml, Map<String, String> env, Path baseDir, boolean strict) throws ConfigException {
+    String substituted = substitute(yaml, env, strict);
     ObjectMapper mapper =
         new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -61,11 +83,14 @@ public final class ConfigLoader {
       throw new ConfigException("invalid configuration: " + e.getMessage());
     }
     c.baseDir = baseDir;
-    validate(c);
+    if (strict) {
+      validate(c);
+    }
     return c;
   }
 
-  static String substitute(String text, Map<String, String> env) throws ConfigException {
+  static String substitute(String text, Map<String, String> env, boolean strict)
+      throws ConfigException {
     Matcher m = VAR.matcher(text);
     StringBuilder out = new StringBuilder();
     Set<String> missing = new HashSet<>();
@@ -81,7 +106,7 @@ public final class ConfigLoader {
       m.appendReplacement(out, Matcher.quoteReplacement(v));
     }
     m.appendTail(out);
-    if (!missing.isEmpty()) {
+    if (strict && !missing.isEmpty()) {
       throw new ConfigException(
           "environment variable(s) not set: "
               + String.join(", ", missing.stream().sorted().toList())
