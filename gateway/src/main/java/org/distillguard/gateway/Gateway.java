@@ -184,11 +184,17 @@ public final class Gateway implements AutoCloseable {
         };
     int loops =
         config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
-    // One server per event loop, all on one port: Vert.x spreads connections across them.
-    port = deploy(main, config.listen.host, config.listen.port, 1);
-    if (loops > 1) {
-      deploy(main, config.listen.host, port, loops - 1);
+    // One server per event loop, all on one port: Vert.x spreads connections across them. Port 0
+    // (tests) is resolved to a free port first so that every instance binds the same one.
+    int wanted = config.listen.port;
+    if (wanted == 0 && loops > 1) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+        wanted = probe.getLocalPort();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("no free port: " + e.getMessage(), e);
+      }
     }
+    port = deploy(main, config.listen.host, wanted, loops);
     if (config.admin.port >= 0) {
       AdminApi admin =
           new AdminApi(
