@@ -83,6 +83,7 @@ public final class ConfigLoader {
       throw new ConfigException("invalid configuration: " + e.getMessage());
     }
     c.baseDir = baseDir;
+    normalize(c);
     if (strict) {
       validate(c);
     }
@@ -91,9 +92,49 @@ public final class ConfigLoader {
 
   static String substitute(String text, Map<String, String> env, boolean strict)
       throws ConfigException {
-    Matcher m = VAR.matcher(text);
     StringBuilder out = new StringBuilder();
     Set<String> missing = new HashSet<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (i > 0) {
+        out.append('\n');
+      }
+      String line = lines[i];
+      // Comments are not substituted: a commented-out ${SECRET} needs no variable.
+      int hash = commentStart(line);
+      substituteLine(line.substring(0, hash), env, out, missing);
+      out.append(line, hash, line.length());
+    }
+    if (strict && !missing.isEmpty()) {
+      throw new ConfigException(
+          "environment variable(s) not set: "
+              + String.join(", ", missing.stream().sorted().toList())
+              + " (use ${NAME:-default} for optional ones)");
+    }
+    return out.toString();
+  }
+
+  /** Where a YAML comment starts ({@code #} at the start or after a space, outside quotes). */
+  private static int commentStart(String line) {
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        }
+      } else if (ch == '"' || ch == '\'') {
+        quote = ch;
+      } else if (ch == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+        return i;
+      }
+    }
+    return line.length();
+  }
+
+  private static void substituteLine(
+      String text, Map<String, String> env, StringBuilder out, Set<String> missing) {
+    Matcher m = VAR.matcher(text);
     while (m.find()) {
       String v = env.get(m.group(1));
       if (v == null || (v.isEmpty() && m.group(2) != null)) {
@@ -106,13 +147,36 @@ public final class ConfigLoader {
       m.appendReplacement(out, Matcher.quoteReplacement(v));
     }
     m.appendTail(out);
-    if (strict && !missing.isEmpty()) {
-      throw new ConfigException(
-          "environment variable(s) not set: "
-              + String.join(", ", missing.stream().sorted().toList())
-              + " (use ${NAME:-default} for optional ones)");
+  }
+
+  /** An empty YAML value ({@code api_key: ${KEY:-}}) reads as null; make it "" again. */
+  @SuppressWarnings("NullAway") // Jackson may have written null into non-null fields
+  private static void normalize(GatewayConfig c) {
+    if (c.upstreams == null) {
+      c.upstreams = new java.util.ArrayList<>();
     }
-    return out.toString();
+    for (GatewayConfig.Upstream u : c.upstreams) {
+      u.name = orEmpty(u.name);
+      u.url = orEmpty(u.url);
+      u.apiKey = orEmpty(u.apiKey);
+      u.api = u.api == null ? "openai" : u.api;
+      if (u.models == null) {
+        u.models = new java.util.ArrayList<>();
+      }
+    }
+    c.store.url = orEmpty(c.store.url);
+    c.store.user = orEmpty(c.store.user);
+    c.store.password = orEmpty(c.store.password);
+    c.admin.token = orEmpty(c.admin.token);
+    c.clientIpHeader = orEmpty(c.clientIpHeader);
+    c.policy.supportContact = orEmpty(c.policy.supportContact);
+    if (c.limits.accounts == null) {
+      c.limits.accounts = new java.util.LinkedHashMap<>();
+    }
+  }
+
+  private static String orEmpty(@org.jspecify.annotations.Nullable String s) {
+    return s == null ? "" : s;
   }
 
   static void validate(GatewayConfig c) throws ConfigException {
