@@ -111,6 +111,52 @@ class SdkEndToEndTest {
   }
 
   @Test
+  void aDegradedAccountsAnthropicStreamLosesItsThinkingAndStaysValidForTheSdk() throws Exception {
+    String key = fx.key("acct-sdk-degraded");
+    fx.gateway
+        .store()
+        .putVerdict(
+            new org.distillguard.gateway.store.StoredVerdict(
+                "acct-sdk-degraded",
+                "suspicious",
+                0.7,
+                40,
+                null,
+                "t",
+                0,
+                "DG-SDK",
+                "camp-1",
+                false));
+    fx.restart();
+    AnthropicClient degraded =
+        AnthropicOkHttpClient.builder()
+            .apiKey(key)
+            .baseUrl(fx.url())
+            .maxRetries(0)
+            .putHeader("x-standin-reasoning", "true")
+            .build();
+    List<String> types = new java.util.ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    try (StreamResponse<RawMessageStreamEvent> s =
+        degraded.messages().createStreaming(messageParams("Think hard"))) {
+      s.stream()
+          .forEach(
+              ev -> {
+                ev.contentBlockStart()
+                    .ifPresent(b -> types.add(b.contentBlock().isText() ? "text" : "other"));
+                ev.contentBlockDelta()
+                    .flatMap(d -> d.delta().text())
+                    .ifPresent(t -> text.append(t.text()));
+              });
+    }
+    assertThat(types).containsExactly("text");
+    assertThat(text.toString()).isEqualTo("The answer depends on the question you asked");
+    // The campaign (not the suspicious verdict, which the default policy throttles) degrades.
+    assertThat(java.util.Objects.requireNonNull(fx.last().body()).path("max_tokens").asInt())
+        .isEqualTo(64);
+  }
+
+  @Test
   void unknownKeysGetTheSdksAuthenticationErrors() {
     OpenAIClient bad =
         OpenAIOkHttpClient.builder()
