@@ -113,21 +113,21 @@ class SdkEndToEndTest {
   @Test
   void aDegradedAccountsAnthropicStreamLosesItsThinkingAndStaysValidForTheSdk() throws Exception {
     String key = fx.key("acct-sdk-degraded");
-    fx.gateway
-        .store()
-        .putVerdict(
-            new org.distillguard.gateway.store.StoredVerdict(
-                "acct-sdk-degraded",
-                "suspicious",
-                0.7,
-                40,
-                null,
-                "t",
-                0,
-                "DG-SDK",
-                "camp-1",
-                false));
-    fx.restart();
+    // A standing as the detector's campaign linking would publish it.
+    fx.detection()
+        .load(
+            List.of(
+                new org.distillguard.gateway.store.StoredVerdict(
+                    "acct-sdk-degraded",
+                    "suspicious",
+                    0.7,
+                    40,
+                    null,
+                    "t",
+                    0,
+                    "DG-SDK",
+                    "camp-1",
+                    false)));
     AnthropicClient degraded =
         AnthropicOkHttpClient.builder()
             .apiKey(key)
