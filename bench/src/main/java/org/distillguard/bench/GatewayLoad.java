@@ -40,7 +40,7 @@ import org.distillguard.gateway.standin.StandInUpstream;
  * </ol>
  *
  * Everything runs on loopback; the gateway has its detector, journal, limits and policy on (no
- * limit is reached). Usage: {@code GatewayLoad [SECONDS] [RATE] [CONNECTIONS]}.
+ * limit is reached). Usage: {@code GatewayLoad [SECONDS] [RATE] [CONNECTIONS] [EVENT_LOOPS]}.
  */
 public final class GatewayLoad {
   private static final String BODY =
@@ -58,13 +58,17 @@ public final class GatewayLoad {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int connections = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    // Event loops of the gateway and of the stand-in: on a 2-core machine that also runs the
+    // driver and the upstream, one each keeps runnable threads near the core count.
+    int loops = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     Path work = Files.createTempDirectory("dg-bench");
-    StandInUpstream upstream = StandInUpstream.standalone().start("127.0.0.1", 0);
+    StandInUpstream upstream = StandInUpstream.standalone(loops).start("127.0.0.1", 0);
     GatewayConfig cfg =
         ConfigLoader.parse(
             """
             listen: {host: 127.0.0.1, port: 0}
             admin: {port: -1}
+            event_loops: LOOPS
             upstreams: [{api: openai, url: "URL", api_key: sk-bench}]
             limits:
               key: {rpm: 0, tpm: 0, concurrency: 0}
@@ -74,13 +78,14 @@ public final class GatewayLoad {
             # bench account's rapid-fire traffic would otherwise be throttled.
             policy: {suspicious: allow, distillation: allow, campaign: allow, campaign_confirmed: allow}
             """
-                .replace("URL", upstream.baseUrl()),
+                .replace("URL", upstream.baseUrl())
+                .replace("LOOPS", Integer.toString(loops)),
             Map.of(),
             work);
     Gateway gateway = Gateway.start(cfg, Clock.systemUTC());
     Operations.CreatedKey key = gateway.operations().createKey("bench", "acct-bench", null, null);
     gateway.refresh();
-    Process nginx = startNginx(work, upstream.port());
+    Process nginx = startNginx(work, upstream.port(), loops);
     if (nginx != null) {
       Runtime.getRuntime().addShutdownHook(new Thread(nginx::destroy));
     }
@@ -98,10 +103,12 @@ public final class GatewayLoad {
             new PoolOptions().setHttp1MaxSize(Math.max(connections, 256)));
     System.out.printf(
         Locale.ROOT,
-        "GatewayLoad: %d s per measurement, fixed rate %d/s, %d connections, %d cores%n",
+        "GatewayLoad: %d s per measurement, fixed rate %d/s, %d connections, %d event loop(s)"
+            + " for gateway and stand-in, %d cores%n",
         seconds,
         rate,
         connections,
+        loops,
         Runtime.getRuntime().availableProcessors());
     for (Target t : targets) { // warm-up: JIT, connection pools
       closedLoop(client, t, connections, Math.max(3, seconds / 2));
@@ -298,8 +305,8 @@ public final class GatewayLoad {
     return sortedWithTrailer[idx] / 1e6;
   }
 
-  private static @org.jspecify.annotations.Nullable Process startNginx(Path work, int upstreamPort)
-      throws IOException {
+  private static @org.jspecify.annotations.Nullable Process startNginx(
+      Path work, int upstreamPort, int workers) throws IOException {
     Path bin = Path.of("/usr/sbin/nginx");
     if (!Files.isExecutable(bin)) {
       System.out.println("nginx not installed (apt-get install nginx); comparing with direct only");
@@ -311,7 +318,7 @@ public final class GatewayLoad {
     Files.writeString(
         conf,
         """
-        worker_processes auto;
+        worker_processes WORKERS;
         daemon off;
         pid PREFIX/nginx.pid;
         error_log stderr error;
@@ -337,7 +344,8 @@ public final class GatewayLoad {
         """
             .replace("PREFIX", work.toString())
             .replace("UPSTREAM", Integer.toString(upstreamPort))
-            .replace("PORT", Integer.toString(port)),
+            .replace("PORT", Integer.toString(port))
+            .replace("WORKERS", Integer.toString(workers)),
         StandardCharsets.UTF_8);
     Process p =
         new ProcessBuilder(bin.toString(), "-c", conf.toString(), "-p", work.toString())

@@ -228,6 +228,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       c.api = Api.ANTHROPIC;
     }
     c.endpoint = ep;
+    c.ip = clientIp(req);
     if (draining) {
       req.response().putHeader(HttpHeaders.CONNECTION, "close");
       fail(c, 503, "the gateway is shutting down; retry", null);
@@ -259,7 +260,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     c.identity = id;
-    c.ip = clientIp(req);
     if (!ep.hasBody()) {
       proceed(c, null);
       return;

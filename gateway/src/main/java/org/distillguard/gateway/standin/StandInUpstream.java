@@ -83,6 +83,12 @@ public final class StandInUpstream implements AutoCloseable {
     return new StandInUpstream(Vertx.vertx(), true);
   }
 
+  /** A stand-in with its own Vert.x instance of {@code eventLoops} threads. */
+  public static StandInUpstream standalone(int eventLoops) {
+    return new StandInUpstream(
+        Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(eventLoops)), true);
+  }
+
   /** Starts listening; port 0 picks a free one. */
   public StandInUpstream start(String host, int port) {
     HttpServer s =
