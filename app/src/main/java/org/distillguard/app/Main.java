@@ -1,6 +1,9 @@
 package org.distillguard.app;
 
 import org.distillguard.app.analyze.AnalyzeCommand;
+import org.distillguard.app.serve.KeysCommand;
+import org.distillguard.app.serve.PolicyCommand;
+import org.distillguard.app.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +18,9 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       CalibrateCommand.class,
       EvaluateCommand.class,
+      ServeCommand.class,
+      KeysCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

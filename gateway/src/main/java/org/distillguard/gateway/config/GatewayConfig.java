@@ -1,0 +1,270 @@
+package org.distillguard.gateway.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@code distillguard serve} reads from {@code distillguard.yaml}. Every field has a
+ * safe default, so an empty file with one upstream is a working configuration; see {@code
+ * docs/GATEWAY.md} for the reference. Load with {@link ConfigLoader}.
+ *
+ * <p>Plain beans with public fields rather than records: Jackson fills what the file sets and the
+ * initialisers below stay the defaults.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class GatewayConfig {
+  /** The public listener that clients call. */
+  public Listen listen = new Listen("0.0.0.0", 8080);
+
+  /** The admin API, /metrics and health checks; keep it on a private interface. */
+  public Admin admin = new Admin();
+
+  public Auth auth = new Auth();
+
+  /** Where requests go; at least one. */
+  public List<Upstream> upstreams = new ArrayList<>();
+
+  public Timeouts timeouts = new Timeouts();
+
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  @JsonProperty("max_request_bytes")
+  public int maxRequestBytes = 4 * 1024 * 1024;
+
+  /**
+   * Header that carries the client address when the gateway sits behind a load balancer (e.g.
+   * {@code X-Forwarded-For}); its left-most entry is used. Empty: the socket's peer address.
+   */
+  @JsonProperty("client_ip_header")
+  public String clientIpHeader = "";
+
+  public Store store = new Store();
+  public Limits limits = new Limits();
+  public Policy policy = new Policy();
+  public Detector detector = new Detector();
+  public Journal journal = new Journal();
+
+  /** Seconds that a graceful shutdown waits for in-flight requests and streams to finish. */
+  @JsonProperty("shutdown_grace_seconds")
+  public int shutdownGraceSeconds = 30;
+
+  /** One structured log line per request (logfmt, logger {@code distillguard.access}). */
+  @JsonProperty("access_log")
+  public boolean accessLog = false;
+
+  /** Event-loop threads; 0 means one per core. */
+  @JsonProperty("event_loops")
+  public int eventLoops = 0;
+
+  /** Directory that relative paths in this file are resolved against (not a YAML field). */
+  @com.fasterxml.jackson.annotation.JsonIgnore public Path baseDir = Path.of(".");
+
+  /** A host and port to listen on. */
+  public static final class Listen {
+    public String host;
+    public int port;
+
+    public Listen() {
+      this("0.0.0.0", 8080);
+    }
+
+    public Listen(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
+  }
+
+  /** The admin listener. */
+  public static final class Admin {
+    public String host = "127.0.0.1";
+
+    /** 0 picks a free port (tests); -1 disables the admin listener. */
+    public int port = 8081;
+
+    /**
+     * Bearer token for /admin/v1/*. Required when the admin listener is on; put it in the
+     * environment: {@code token: ${DISTILLGUARD_ADMIN_TOKEN}}.
+     */
+    public String token = "";
+  }
+
+  /** How clients are identified. */
+  public static final class Auth {
+    /**
+     * {@code issued}: clients present keys that DistillGuard issued ({@code distillguard keys
+     * create}); the upstream credential comes from this file. {@code passthrough}: clients present
+     * their own upstream keys, which are forwarded; the account is a hash of the key unless the key
+     * was registered with {@code keys register}.
+     */
+    public String mode = "issued";
+  }
+
+  /** One upstream API. */
+  public static final class Upstream {
+    public String name = "";
+
+    /** {@code openai} or {@code anthropic}: which wire format this upstream speaks. */
+    public String api = "openai";
+
+    /** Base URL; request paths such as {@code /v1/chat/completions} are appended. */
+    public String url = "";
+
+    /** The upstream credential (issued mode). */
+    @JsonProperty("api_key")
+    public String apiKey = "";
+
+    /** Model name patterns ({@code *} wildcard) this upstream serves; empty: any model. */
+    public List<String> models = new ArrayList<>();
+
+    /** Connections kept per upstream. */
+    @JsonProperty("max_connections")
+    public int maxConnections = 256;
+  }
+
+  /** Upstream timeouts in milliseconds. */
+  public static final class Timeouts {
+    @JsonProperty("connect_ms")
+    public long connectMs = 5_000;
+
+    /** Until the upstream's response headers arrive; then 504. */
+    @JsonProperty("first_byte_ms")
+    public long firstByteMs = 120_000;
+
+    /** Longest silence in the middle of a response (a stalled stream is cut). */
+    @JsonProperty("idle_ms")
+    public long idleMs = 120_000;
+  }
+
+  /** The database. */
+  public static final class Store {
+    /**
+     * JDBC URL. Default: an SQLite file {@code distillguard.db} next to the config file. For
+     * PostgreSQL: {@code jdbc:postgresql://host:5432/distillguard}.
+     */
+    public String url = "";
+
+    public String user = "";
+    public String password = "";
+
+    /** How often the gateway rereads keys, accounts and lists changed by the CLI. */
+    @JsonProperty("refresh_seconds")
+    public int refreshSeconds = 5;
+  }
+
+  /** Limits of one scope; 0 means unlimited. */
+  public static final class Limit {
+    public int rpm;
+    public long tpm;
+    public int concurrency;
+
+    public Limit() {}
+
+    public Limit(int rpm, long tpm, int concurrency) {
+      this.rpm = rpm;
+      this.tpm = tpm;
+      this.concurrency = concurrency;
+    }
+  }
+
+  /** Default limits per scope, and the tighter limits of a throttled account. */
+  public static final class Limits {
+    public Limit key = new Limit(600, 2_000_000, 32);
+    public Limit account = new Limit(1_200, 4_000_000, 64);
+    public Limit org = new Limit(0, 0, 0);
+    public Limit ip = new Limit(1_200, 0, 64);
+    public Limit throttled = new Limit(10, 20_000, 2);
+
+    /** Per-account overrides in the file (the store's account limits take precedence). */
+    public Map<String, Limit> accounts = new LinkedHashMap<>();
+
+    @JsonProperty("ip_prefix_v4")
+    public int ipPrefixV4 = 24;
+
+    @JsonProperty("ip_prefix_v6")
+    public int ipPrefixV6 = 48;
+
+    /** Tokenizer vocabulary for estimates: {@code o200k_base} or {@code cl100k_base}. */
+    public String tokenizer = "o200k_base";
+  }
+
+  /** What each finding leads to. Actions: allow, throttle, degrade, block. */
+  public static final class Policy {
+    public String suspicious = "throttle";
+    public String distillation = "block";
+
+    /** An account linked to a campaign (from the detector's campaign linking). */
+    public String campaign = "degrade";
+
+    @JsonProperty("campaign_confirmed")
+    public String campaignConfirmed = "block";
+
+    public Degrade degrade = new Degrade();
+
+    /** Named in refusals so a customer knows whom to quote the reference to. */
+    @JsonProperty("support_contact")
+    public String supportContact = "support";
+  }
+
+  /** What degrading does. */
+  public static final class Degrade {
+    @JsonProperty("max_tokens")
+    public int maxTokens = 512;
+
+    @JsonProperty("refuse_n")
+    public boolean refuseN = true;
+
+    @JsonProperty("refuse_logprobs")
+    public boolean refuseLogprobs = true;
+
+    @JsonProperty("strip_reasoning")
+    public boolean stripReasoning = true;
+  }
+
+  /** The inline detector. */
+  public static final class Detector {
+    public boolean enabled = true;
+
+    /** Exchanges waiting for the detector; when full, new ones are counted and dropped. */
+    @JsonProperty("queue_capacity")
+    public int queueCapacity = 65_536;
+
+    /** Overrides of the detector's thresholds; absent: the shipped defaults. */
+    @JsonProperty("suspicious_at")
+    public @Nullable Double suspiciousAt;
+
+    @JsonProperty("distillation_at")
+    public @Nullable Double distillationAt;
+
+    @JsonProperty("min_requests")
+    public @Nullable Integer minRequests;
+
+    /** Replay the journal at start so the detector's per-account state survives restarts. */
+    @JsonProperty("replay_journal")
+    public boolean replayJournal = true;
+  }
+
+  /** The exchange journal. */
+  public static final class Journal {
+    public boolean enabled = true;
+
+    /** Directory, relative to the config file. */
+    public String dir = "journal";
+
+    /** false: message contents and outputs are written as empty strings. */
+    @JsonProperty("keep_prompts")
+    public boolean keepPrompts = true;
+
+    /** Keep answer text in the journal's {@code output} field (up to 64 KiB per exchange). */
+    @JsonProperty("keep_output")
+    public boolean keepOutput = false;
+
+    /** Rotate when the current file exceeds this many megabytes; rotated files are gzipped. */
+    @JsonProperty("rotate_mb")
+    public int rotateMb = 256;
+  }
+}

@@ -1,0 +1,5 @@
+/** Prometheus metrics. */
+@NullMarked
+package org.distillguard.gateway.metrics;
+
+import org.jspecify.annotations.NullMarked;

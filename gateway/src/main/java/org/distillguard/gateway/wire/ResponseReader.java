@@ -1,0 +1,482 @@
+package org.distillguard.gateway.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.distillguard.core.event.Usage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one upstream answer as it passes through: the usage and the answer text, from a JSON body
+ * or from a server-sent-event stream event by event, and optionally rewrites it (strips reasoning
+ * content for degraded accounts, drops the usage chunk the gateway asked for on the client's
+ * behalf).
+ *
+ * <p>Streams are forwarded whole events at a time: bytes of an event that has not ended yet are
+ * held until its blank line arrives, so no event is ever split or reordered, and nothing else is
+ * buffered. Not thread-safe; one per exchange, used on its event loop.
+ */
+public final class ResponseReader {
+  private static final byte[] EMPTY = new byte[0];
+  private static final String[] REASONING_FIELDS = {
+    "reasoning_content", "reasoning", "reasoning_details"
+  };
+
+  private final Endpoint endpoint;
+  private final boolean stripReasoning;
+  private final boolean dropUsageChunk;
+  private final int outputCap;
+  private final StringBuilder output = new StringBuilder();
+  private long inputTokens = -1;
+  private long outputTokens = -1;
+  private long reasoningTokens = -1;
+  private byte[] pending = EMPTY;
+  private int pendingLen;
+  // Anthropic streams: upstream content-block index -> index sent to the client (-1: dropped).
+  private final Map<Integer, Integer> blockIndex = new HashMap<>();
+  private int nextBlock;
+  private boolean sawStop;
+
+  /**
+   * @param stripReasoning remove reasoning content from the answer (degrade)
+   * @param dropUsageChunk drop OpenAI's trailing usage-only chunk (the client did not ask for it)
+   * @param outputCap most characters of answer text to keep (0: keep none)
+   */
+  public ResponseReader(
+      Endpoint endpoint, boolean stripReasoning, boolean dropUsageChunk, int outputCap) {
+    this.endpoint = endpoint;
+    this.stripReasoning = stripReasoning;
+    this.dropUsageChunk = dropUsageChunk;
+    this.outputCap = outputCap;
+  }
+
+  /** Whether the reader may change bytes (then non-streaming bodies must be buffered). */
+  public boolean rewrites() {
+    return stripReasoning;
+  }
+
+  /** The usage reported by the upstream, {@code -1} for counts it did not report. */
+  public Usage usage() {
+    return new Usage(inputTokens, outputTokens, reasoningTokens);
+  }
+
+  /** The answer text seen, up to the cap. */
+  public String output() {
+    return output.toString();
+  }
+
+  /** Whether a stream reached its end marker ({@code [DONE]}, {@code message_stop}, ...). */
+  public boolean sawEnd() {
+    return sawStop;
+  }
+
+  // ---------------------------------------------------------------- JSON bodies
+
+  /**
+   * Reads a complete JSON answer; returns the bytes to send (the same array unless rewritten).
+   * Bodies that are not JSON pass unchanged.
+   */
+  public byte[] body(byte[] body) {
+    JsonNode root;
+    try {
+      root = Json.parse(body);
+    } catch (IOException e) {
+      return body;
+    }
+    boolean changed = false;
+    switch (endpoint) {
+      case CHAT_COMPLETIONS, COMPLETIONS -> {
+        openAiUsage(root.get("usage"));
+        JsonNode choices = root.get("choices");
+        if (choices != null && choices.isArray()) {
+          for (JsonNode c : choices) {
+            JsonNode msg = c.get("message");
+            if (msg != null) {
+              appendOutput(Json.text(msg, "content"));
+              changed |= stripFields(msg);
+            } else {
+              appendOutput(Json.text(c, "text"));
+            }
+          }
+        }
+      }
+      case EMBEDDINGS -> openAiUsage(root.get("usage"));
+      case RESPONSES -> {
+        responsesUsage(root.get("usage"));
+        changed |= responsesOutput(root);
+      }
+      case MESSAGES -> {
+        anthropicUsage(root.get("usage"));
+        JsonNode content = root.get("content");
+        if (content instanceof ArrayNode arr) {
+          for (Iterator<JsonNode> it = arr.elements(); it.hasNext(); ) {
+            JsonNode block = it.next();
+            String type = Json.text(block, "type");
+            if ("text".equals(type)) {
+              appendOutput(Json.text(block, "text"));
+            } else if (stripReasoning && isThinking(type)) {
+              it.remove();
+              changed = true;
+            }
+          }
+        }
+      }
+      case MODELS -> {}
+    }
+    return changed ? Json.bytes(root) : body;
+  }
+
+  private boolean responsesOutput(JsonNode response) {
+    boolean changed = false;
+    JsonNode out = response.get("output");
+    if (out instanceof ArrayNode arr) {
+      for (Iterator<JsonNode> it = arr.elements(); it.hasNext(); ) {
+        JsonNode item = it.next();
+        String type = Json.text(item, "type");
+        if ("message".equals(type)) {
+          JsonNode content = item.get("content");
+          if (content != null) {
+            for (JsonNode part : content) {
+              if ("output_text".equals(Json.text(part, "type"))) {
+                appendOutput(Json.text(part, "text"));
+              }
+            }
+          }
+        } else if (stripReasoning && "reasoning".equals(type)) {
+          it.remove();
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  // ---------------------------------------------------------------- event streams
+
+  /**
+   * Takes the next bytes of an event stream; returns the bytes to forward now (complete events,
+   * possibly rewritten), which may be empty.
+   */
+  public byte[] streamChunk(byte[] chunk, int len) {
+    byte[] buf;
+    int n;
+    if (pendingLen == 0) {
+      buf = chunk;
+      n = len;
+    } else {
+      buf = new byte[pendingLen + len];
+      System.arraycopy(pending, 0, buf, 0, pendingLen);
+      System.arraycopy(chunk, 0, buf, pendingLen, len);
+      n = buf.length;
+    }
+    ByteArrayOutputStream out = null; // only when something is dropped or rewritten
+    int start = 0;
+    int copiedUpTo = 0;
+    int i = 0;
+    while (i < n) {
+      int end = eventEnd(buf, i, n);
+      if (end < 0) {
+        break;
+      }
+      byte[] replacement = event(buf, start, end);
+      if (replacement != null) {
+        if (out == null) {
+          out = new ByteArrayOutputStream(n);
+        }
+        out.write(buf, copiedUpTo, start - copiedUpTo);
+        out.write(replacement, 0, replacement.length);
+        copiedUpTo = end;
+      }
+      start = end;
+      i = end;
+    }
+    // Keep the unfinished tail.
+    int tail = n - start;
+    if (tail > 0) {
+      byte[] p = new byte[tail];
+      System.arraycopy(buf, start, p, 0, tail);
+      pending = p;
+    } else {
+      pending = EMPTY;
+    }
+    pendingLen = tail;
+    if (out == null) {
+      if (start == n && buf == chunk && len == chunk.length) {
+        return chunk;
+      }
+      byte[] r = new byte[start];
+      System.arraycopy(buf, 0, r, 0, start);
+      return r;
+    }
+    out.write(buf, copiedUpTo, start - copiedUpTo);
+    return out.toByteArray();
+  }
+
+  /** The end of the stream: whatever unfinished event remains, forwarded as it is. */
+  public byte[] streamEnd() {
+    byte[] r = pendingLen == 0 ? EMPTY : java.util.Arrays.copyOf(pending, pendingLen);
+    pending = EMPTY;
+    pendingLen = 0;
+    return r;
+  }
+
+  /** Index just past the blank line that ends the event starting at or after {@code from}. */
+  private static int eventEnd(byte[] b, int from, int n) {
+    for (int i = from; i < n - 1; i++) {
+      if (b[i] == '\n') {
+        if (b[i + 1] == '\n') {
+          return i + 2;
+        }
+        if (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n') {
+          return i + 3;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Reads one event; returns null to forward it unchanged, else its replacement (maybe empty). */
+  private byte @Nullable [] event(byte[] b, int start, int end) {
+    String text = new String(b, start, end - start, StandardCharsets.UTF_8);
+    String eventName = null;
+    StringBuilder data = null;
+    for (String line : text.split("\r?\n")) {
+      if (line.startsWith("data:")) {
+        String d = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+        if (data == null) {
+          data = new StringBuilder(d);
+        } else {
+          data.append('\n').append(d);
+        }
+      } else if (line.startsWith("event:")) {
+        eventName = line.substring(6).trim();
+      }
+    }
+    if (data == null) {
+      return null;
+    }
+    String d = data.toString();
+    if (d.equals("[DONE]")) {
+      sawStop = true;
+      return null;
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(d);
+    } catch (IOException e) {
+      return null;
+    }
+    if (root == null || !root.isObject()) {
+      return null;
+    }
+    return switch (endpoint) {
+      case CHAT_COMPLETIONS, COMPLETIONS -> openAiChunk((ObjectNode) root);
+      case RESPONSES -> responsesEvent((ObjectNode) root);
+      case MESSAGES -> anthropicEvent(eventName, (ObjectNode) root);
+      default -> null;
+    };
+  }
+
+  private byte @Nullable [] openAiChunk(ObjectNode chunk) {
+    JsonNode usage = chunk.get("usage");
+    if (usage != null && usage.isObject()) {
+      openAiUsage(usage);
+    }
+    JsonNode choices = chunk.get("choices");
+    boolean changed = false;
+    if (choices != null && choices.isArray()) {
+      if (choices.isEmpty() && usage != null && usage.isObject() && dropUsageChunk) {
+        return EMPTY;
+      }
+      for (JsonNode c : choices) {
+        JsonNode delta = c.get("delta");
+        if (delta != null) {
+          appendOutput(Json.text(delta, "content"));
+          changed |= stripFields(delta);
+        } else {
+          appendOutput(Json.text(c, "text"));
+        }
+      }
+    }
+    if (changed) {
+      return sse(null, chunk);
+    }
+    return null;
+  }
+
+  private byte @Nullable [] responsesEvent(ObjectNode ev) {
+    String type = Json.text(ev, "type");
+    if (type == null) {
+      return null;
+    }
+    switch (type) {
+      case "response.output_text.delta" -> appendOutput(Json.text(ev, "delta"));
+      case "response.completed", "response.incomplete", "response.failed" -> {
+        sawStop = true;
+        JsonNode r = ev.get("response");
+        if (r != null) {
+          responsesUsage(r.get("usage"));
+          if (stripReasoning) {
+            StringBuilder saved = new StringBuilder(output);
+            boolean changed = responsesOutput(r);
+            output.setLength(0);
+            output.append(saved);
+            if (changed) {
+              return sse(type, ev);
+            }
+          }
+        }
+      }
+      default -> {
+        if (stripReasoning) {
+          if (type.startsWith("response.reasoning")) {
+            return EMPTY;
+          }
+          JsonNode item = ev.get("item");
+          if (item != null && "reasoning".equals(Json.text(item, "type"))) {
+            return EMPTY;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private byte @Nullable [] anthropicEvent(@Nullable String name, ObjectNode ev) {
+    String type = Json.text(ev, "type");
+    if (type == null) {
+      type = name == null ? "" : name;
+    }
+    switch (type) {
+      case "message_start" -> {
+        JsonNode m = ev.get("message");
+        if (m != null) {
+          anthropicUsage(m.get("usage"));
+        }
+      }
+      case "message_delta" -> anthropicUsage(ev.get("usage"));
+      case "message_stop" -> sawStop = true;
+      case "content_block_start", "content_block_delta", "content_block_stop" -> {
+        JsonNode delta = ev.get("delta");
+        if (delta != null && "text_delta".equals(Json.text(delta, "type"))) {
+          appendOutput(Json.text(delta, "text"));
+        }
+        if (!stripReasoning) {
+          return null;
+        }
+        Integer idx = Json.integer(ev, "index");
+        if (idx == null) {
+          return null;
+        }
+        if (type.equals("content_block_start")) {
+          JsonNode block = ev.get("content_block");
+          boolean thinking = block != null && isThinking(Json.text(block, "type"));
+          blockIndex.put(idx, thinking ? -1 : nextBlock++);
+        }
+        Integer mapped = blockIndex.get(idx);
+        if (mapped == null) {
+          return null;
+        }
+        if (mapped < 0) {
+          return EMPTY;
+        }
+        if (mapped.intValue() != idx.intValue()) {
+          ev.put("index", mapped.intValue());
+          return sse(type, ev);
+        }
+      }
+      default -> {}
+    }
+    return null;
+  }
+
+  private static boolean isThinking(@Nullable String type) {
+    return "thinking".equals(type) || "redacted_thinking".equals(type);
+  }
+
+  private boolean stripFields(JsonNode node) {
+    if (!stripReasoning || !(node instanceof ObjectNode o)) {
+      return false;
+    }
+    boolean changed = false;
+    for (String f : REASONING_FIELDS) {
+      changed |= o.remove(f) != null;
+    }
+    return changed;
+  }
+
+  private static byte[] sse(@Nullable String event, JsonNode data) {
+    String s =
+        (event == null ? "" : "event: " + event + "\n") + "data: " + Json.string(data) + "\n\n";
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void appendOutput(@Nullable String s) {
+    if (s == null || outputCap <= 0) {
+      return;
+    }
+    int room = outputCap - output.length();
+    if (room > 0) {
+      output.append(s, 0, Math.min(room, s.length()));
+    }
+  }
+
+  private void openAiUsage(@Nullable JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return;
+    }
+    long in = Json.count(u, "prompt_tokens");
+    if (in >= 0) {
+      inputTokens = in;
+    }
+    long out = Json.count(u, "completion_tokens");
+    if (out >= 0) {
+      outputTokens = out;
+    }
+    long r = Json.count(u.get("completion_tokens_details"), "reasoning_tokens");
+    if (r >= 0) {
+      reasoningTokens = r;
+    }
+  }
+
+  private void responsesUsage(@Nullable JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return;
+    }
+    long in = Json.count(u, "input_tokens");
+    if (in >= 0) {
+      inputTokens = in;
+    }
+    long out = Json.count(u, "output_tokens");
+    if (out >= 0) {
+      outputTokens = out;
+    }
+    long r = Json.count(u.get("output_tokens_details"), "reasoning_tokens");
+    if (r >= 0) {
+      reasoningTokens = r;
+    }
+  }
+
+  private void anthropicUsage(@Nullable JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return;
+    }
+    long in = Json.count(u, "input_tokens");
+    if (in >= 0) {
+      long cached =
+          Math.max(0, Json.count(u, "cache_creation_input_tokens"))
+              + Math.max(0, Json.count(u, "cache_read_input_tokens"));
+      inputTokens = in + cached;
+    }
+    long out = Json.count(u, "output_tokens");
+    if (out >= 0) {
+      outputTokens = out;
+    }
+  }
+}

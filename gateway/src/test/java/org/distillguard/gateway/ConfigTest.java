@@ -1,0 +1,47 @@
+package org.distillguard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.distillguard.gateway.config.ConfigException;
+import org.distillguard.gateway.config.ConfigLoader;
+import org.distillguard.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void theShippedExampleLoadsWithItsSecretsFromTheEnvironment() throws Exception {
+    Path example = Path.of(System.getProperty("user.dir")).resolve("../examples/distillguard.yaml");
+    GatewayConfig c =
+        ConfigLoader.load(example, Map.of("DISTILLGUARD_ADMIN_TOKEN", "a-long-enough-token"));
+    assertThat(c.upstreams).hasSize(2);
+    assertThat(c.upstreams.get(0).apiKey).isEmpty();
+    assertThat(c.limits.accounts).containsKey("acct-batch-eval");
+    assertThat(ConfigLoader.jdbcUrl(c)).endsWith("examples/distillguard.db");
+    assertThatThrownBy(() -> ConfigLoader.load(example, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DISTILLGUARD_ADMIN_TOKEN");
+  }
+
+  @Test
+  void mistakesAreNamed() throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "admin: {port: -1}\nupstreams: [{api: gemini, url: 'http://x'}]\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .hasMessageContaining("openai or anthropic");
+    Files.writeString(f, "admin: {port: -1}\nupstreams: [{api: openai, url: 'ftp://x'}]\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("bad url");
+    Files.writeString(
+        f,
+        "admin: {port: -1}\nupstreams: [{api: openai, url: 'http://x'}]\npolicy: {suspicious: ban}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("policy action");
+    Files.writeString(f, "upstreams: [{api: openai, url: 'http://x'}]\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("admin.token");
+  }
+}
