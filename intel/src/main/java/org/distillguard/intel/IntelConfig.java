@@ -18,8 +18,8 @@ import org.distillguard.intel.stix.Tlp;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A member's intelligence-sharing configuration, read from one JSON file (format in
- * docs/INTEL.md). Relative paths are resolved against the file's directory.
+ * A member's intelligence-sharing configuration, read from one JSON file (format in docs/INTEL.md).
+ * Relative paths are resolved against the file's directory.
  */
 public record IntelConfig(
     String member,
@@ -32,7 +32,8 @@ public record IntelConfig(
     ImportPolicy policy) {
 
   /** A peer: name, pinned keys, and where to poll it (optional). */
-  public record PeerConfig(String name, String identity, List<PublicKey> keys, @Nullable Taxii taxii) {
+  public record PeerConfig(
+      String name, String identity, List<PublicKey> keys, @Nullable Taxii taxii) {
     public Peer peer() {
       return new Peer(name, identity, keys);
     }
@@ -47,7 +48,8 @@ public record IntelConfig(
    * @param tokens bearer token per peer name (the peers' read access)
    * @param publisherToken the token with write access to this member's own collection
    */
-  public record ServerConfig(String host, int port, Map<String, String> tokens, String publisherToken) {
+  public record ServerConfig(
+      String host, int port, Map<String, String> tokens, String publisherToken) {
     public ServerConfig {
       tokens = Map.copyOf(tokens);
     }
@@ -87,7 +89,8 @@ public record IntelConfig(
       for (JsonNode p : n.path("peers")) {
         String name = required(p, "name");
         List<PublicKey> keys = new ArrayList<>();
-        JsonNode pk = p.path("public_keys").isArray() ? p.path("public_keys") : p.path("public_key");
+        JsonNode pk =
+            p.path("public_keys").isArray() ? p.path("public_keys") : p.path("public_key");
         if (pk.isTextual()) {
           keys.add(SigningKey.parsePublic(pk.asText()));
         } else {
@@ -112,7 +115,9 @@ public record IntelConfig(
       }
       JsonNode s = n.path("server");
       Map<String, String> tokens = new LinkedHashMap<>();
-      s.path("tokens").fields().forEachRemaining(e -> tokens.put(e.getKey(), e.getValue().asText()));
+      s.path("tokens")
+          .fields()
+          .forEachRemaining(e -> tokens.put(e.getKey(), e.getValue().asText()));
       ServerConfig server =
           new ServerConfig(
               s.path("host").asText("127.0.0.1"),

@@ -1,4 +1,7 @@
-/** Intelligence sharing between DistillGuard members: configuration and the entry points the command line uses. */
+/**
+ * Intelligence sharing between DistillGuard members: configuration and the entry points the command
+ * line uses.
+ */
 @NullMarked
 package org.distillguard.intel;
 

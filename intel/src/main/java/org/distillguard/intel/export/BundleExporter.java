@@ -120,8 +120,7 @@ public final class BundleExporter {
    * @param previous objects of this member published before: those no longer produced are
    *     re-published revoked
    */
-  public ObjectNode export(
-      Analysis analysis, LogEvidence logs, long now, List<JsonNode> previous) {
+  public ObjectNode export(Analysis analysis, LogEvidence logs, long now, List<JsonNode> previous) {
     List<ObjectNode> campaigns = new ArrayList<>();
     Map<String, Ind> indicators = new TreeMap<>();
     Map<String, Verdict> verdicts = new HashMap<>();
@@ -144,18 +143,34 @@ public final class BundleExporter {
         Ind ind = fromShared(si);
         if (ind != null) {
           double share = Math.min(1, si.accounts() / (double) size);
-          merge(indicators, ind, cid, created, modified, c, confidence(c.score(), share), si.accounts());
+          merge(
+              indicators,
+              ind,
+              cid,
+              created,
+              modified,
+              c,
+              confidence(c.score(), share),
+              si.accounts());
         }
       }
       // Evidence from the logs: every member's block, payment and e-mail domain that at least two
       // members (or a tenth of them) share.
       int minShared = Math.max(2, size / 10);
-      for (Map.Entry<String, Integer> e : shared(c.accounts(), logs, ev -> ev.prefixes).entrySet()) {
+      for (Map.Entry<String, Integer> e :
+          shared(c.accounts(), logs, ev -> ev.prefixes).entrySet()) {
         if (e.getValue() >= minShared) {
           Ind ind = ipIndicator(e.getKey());
           if (ind != null) {
-            merge(indicators, ind, cid, created, modified, c,
-                confidence(c.score(), e.getValue() / (double) size), e.getValue());
+            merge(
+                indicators,
+                ind,
+                cid,
+                created,
+                modified,
+                c,
+                confidence(c.score(), e.getValue() / (double) size),
+                e.getValue());
           }
         }
       }
@@ -167,8 +182,15 @@ public final class BundleExporter {
         for (Map.Entry<String, Integer> e : shared(c.accounts(), logs, f.getValue()).entrySet()) {
           if (e.getValue() >= minShared) {
             Ind ind = fingerprintIndicator(f.getKey(), e.getKey());
-            merge(indicators, ind, cid, created, modified, c,
-                confidence(c.score(), e.getValue() / (double) size), e.getValue());
+            merge(
+                indicators,
+                ind,
+                cid,
+                created,
+                modified,
+                c,
+                confidence(c.score(), e.getValue() / (double) size),
+                e.getValue());
           }
         }
       }
@@ -265,7 +287,9 @@ public final class BundleExporter {
 
   /** For each value {@code field} gives: how many of {@code accounts} have it. */
   private static Map<String, Integer> shared(
-      List<String> accounts, LogEvidence logs, Function<AccountEvidence, Map<String, Integer>> field) {
+      List<String> accounts,
+      LogEvidence logs,
+      Function<AccountEvidence, Map<String, Integer>> field) {
     Map<String, Integer> out = new TreeMap<>();
     for (String a : accounts) {
       field.apply(logs.of(a)).keySet().forEach(v -> out.merge(v, 1, Integer::sum));
@@ -313,7 +337,8 @@ public final class BundleExporter {
             + ":value = '"
             + fp
             + "']";
-    return new Ind(kind.wire(), pattern, "Keyed fingerprint (" + kind.wire() + ") of a distillation account");
+    return new Ind(
+        kind.wire(), pattern, "Keyed fingerprint (" + kind.wire() + ") of a distillation account");
   }
 
   private static void merge(
@@ -441,10 +466,12 @@ public final class BundleExporter {
     sums.forEach((k, s) -> fixed.put("member_mean." + k, Math.round(s[0] / s[1] * 1000)));
     if (c.requests() > 0) {
       fixed.put("output_per_request", Math.round(c.outputTokens() / (double) c.requests() * 1000));
-      fixed.put("requests_per_account", Math.round(c.requests() / (double) Math.max(1, c.size()) * 1000));
+      fixed.put(
+          "requests_per_account", Math.round(c.requests() / (double) Math.max(1, c.size()) * 1000));
     }
     if (c.inputTokens() > 0) {
-      fixed.put("output_input_ratio", Math.round(c.outputTokens() / (double) c.inputTokens() * 1000));
+      fixed.put(
+          "output_input_ratio", Math.round(c.outputTokens() / (double) c.inputTokens() * 1000));
     }
     fixed.forEach(
         (k, v) -> {
@@ -482,7 +509,8 @@ public final class BundleExporter {
   }
 
   private ObjectNode relationship(String from, String to, long created, long modified) {
-    ObjectNode o = base("relationship", StixIds.of("relationship", from, "indicates", to), created, modified);
+    ObjectNode o =
+        base("relationship", StixIds.of("relationship", from, "indicates", to), created, modified);
     o.put("relationship_type", "indicates");
     o.put("source_ref", from);
     o.put("target_ref", to);
@@ -492,7 +520,8 @@ public final class BundleExporter {
 
   private ObjectNode sighting(String indicatorId, Ind ind) {
     ObjectNode o =
-        base("sighting", StixIds.of("sighting", identity, indicatorId), ind.validFrom, ind.modified);
+        base(
+            "sighting", StixIds.of("sighting", identity, indicatorId), ind.validFrom, ind.modified);
     o.put("first_seen", StixTime.format(ind.firstSeen));
     o.put("last_seen", StixTime.format(Math.max(ind.firstSeen, ind.lastSeen)));
     o.put("count", Math.max(1, ind.accounts));

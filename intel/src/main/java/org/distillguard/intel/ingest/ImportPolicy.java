@@ -27,11 +27,7 @@ import org.jspecify.annotations.Nullable;
 public final class ImportPolicy {
   /** One rule; an empty set or a null bound means "any". */
   public record Rule(
-      Set<String> kinds,
-      Set<String> sources,
-      Set<Tlp> tlp,
-      int minConfidence,
-      Action action) {
+      Set<String> kinds, Set<String> sources, Set<Tlp> tlp, int minConfidence, Action action) {
     public Rule {
       kinds = Set.copyOf(kinds);
       sources = Set.copyOf(sources);

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * forged}); signature not expired ({@code expired}); STIX timestamps sane and not from the future
  * ({@code malformed}, {@code not-yet-valid}); indicator patterns valid against the STIX grammar
  * ({@code invalid-pattern}); indicator not past {@code valid_until} ({@code expired}); not a
- * version already held with other content, nor older than the held version ({@code replayed}).
- * The exact same version arriving again (a re-poll after a crash) is a quiet duplicate, not an
- * error. Every rejection is logged as {@code intel import: rejected ID from PEER: REASON (DETAIL)}.
+ * version already held with other content, nor older than the held version ({@code replayed}). The
+ * exact same version arriving again (a re-poll after a crash) is a quiet duplicate, not an error.
+ * Every rejection is logged as {@code intel import: rejected ID from PEER: REASON (DETAIL)}.
  */
 public final class Importer {
   private static final System.Logger LOG = System.getLogger("org.distillguard.intel.import");
@@ -57,8 +57,7 @@ public final class Importer {
     public Report plus(Report o) {
       List<Rejection> r = new ArrayList<>(rejected);
       r.addAll(o.rejected);
-      return new Report(
-          accepted + o.accepted, duplicates + o.duplicates, builtIns + o.builtIns, r);
+      return new Report(accepted + o.accepted, duplicates + o.duplicates, builtIns + o.builtIns, r);
     }
 
     public static Report empty() {
@@ -81,8 +80,7 @@ public final class Importer {
    *
    * @param via the transport: the peer polled, or the file read (for log lines)
    */
-  public Report importObjects(Iterable<JsonNode> objects, String via, long now)
-      throws IOException {
+  public Report importObjects(Iterable<JsonNode> objects, String via, long now) throws IOException {
     int accepted = 0;
     int duplicates = 0;
     int builtIns = 0;
@@ -156,7 +154,8 @@ public final class Importer {
         try {
           long until = StixTime.parseMillis(o.path("valid_until").asText(""));
           if (until <= now) {
-            return reject(id, peer, Reason.EXPIRED, "valid_until " + o.path("valid_until").asText());
+            return reject(
+                id, peer, Reason.EXPIRED, "valid_until " + o.path("valid_until").asText());
           }
         } catch (IllegalArgumentException e) {
           return reject(id, peer, Reason.MALFORMED, "valid_until: " + e.getMessage());
@@ -169,12 +168,19 @@ public final class Importer {
       if (held.equals(IndicatorStore.digest(o))) {
         return new Outcome(null, true, peer);
       }
-      return reject(id, peer, Reason.REPLAYED, "version " + modifiedText + " already imported with other content");
+      return reject(
+          id,
+          peer,
+          Reason.REPLAYED,
+          "version " + modifiedText + " already imported with other content");
     }
     IndicatorStore.Held latest = store.latest(id);
     if (latest != null && latest.modified() > modified) {
       return reject(
-          id, peer, Reason.REPLAYED, "older than held version " + StixTime.format(latest.modified()));
+          id,
+          peer,
+          Reason.REPLAYED,
+          "older than held version " + StixTime.format(latest.modified()));
     }
     return new Outcome(null, false, peer);
   }

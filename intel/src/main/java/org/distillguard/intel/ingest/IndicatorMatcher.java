@@ -16,9 +16,9 @@ import org.distillguard.intel.stix.Tlp;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable snapshot of the enforceable imported indicators, for the gateway's request path.
- * The gateway swaps in a new snapshot when the store changes ({@link IndicatorStore#generation()}),
- * so imported indicators apply without a restart.
+ * An immutable snapshot of the enforceable imported indicators, for the gateway's request path. The
+ * gateway swaps in a new snapshot when the store changes ({@link IndicatorStore#generation()}), so
+ * imported indicators apply without a restart.
  *
  * <p>IP blocks sit in one hash map per prefix length present (IPv4: the masked 32-bit address;
  * IPv6: the masked upper 64 bits for blocks up to /64, both halves beyond), so a lookup costs one

@@ -53,7 +53,8 @@ public final class IndicatorStore implements AutoCloseable {
         replay(file);
       }
       this.channel =
-          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       this.out = java.nio.channels.Channels.newOutputStream(channel);
     } else {
       this.channel = null;
@@ -117,7 +118,9 @@ public final class IndicatorStore implements AutoCloseable {
     return latest.values();
   }
 
-  /** Distinct members other than {@code publisher} that reported a sighting of {@code indicatorId}. */
+  /**
+   * Distinct members other than {@code publisher} that reported a sighting of {@code indicatorId}.
+   */
   public int confirmations(String indicatorId, String publisher) {
     Set<String> s = confirmations.get(indicatorId);
     return s == null ? 0 : s.size() - (s.contains(publisher) ? 1 : 0);

@@ -1,4 +1,7 @@
-/** Import of peers' STIX content: verification, validation, policy, and the store of active indicators the gateway matches against. */
+/**
+ * Import of peers' STIX content: verification, validation, policy, and the store of active
+ * indicators the gateway matches against.
+ */
 @NullMarked
 package org.distillguard.intel.ingest;
 

@@ -97,8 +97,7 @@ public final class StixPatterns {
     }
 
     @Override
-    public void enterObservationExpressionOr(
-        STIXPatternParser.ObservationExpressionOrContext ctx) {
+    public void enterObservationExpressionOr(STIXPatternParser.ObservationExpressionOrContext ctx) {
       complex |= ctx.OR() != null;
     }
 
@@ -133,9 +132,10 @@ public final class StixPatterns {
 
     @Override
     public void enterPropTestEqual(STIXPatternParser.PropTestEqualContext ctx) {
-      TerminalNode s = ctx.primitiveLiteral().orderableLiteral() == null
-          ? null
-          : ctx.primitiveLiteral().orderableLiteral().StringLiteral();
+      TerminalNode s =
+          ctx.primitiveLiteral().orderableLiteral() == null
+              ? null
+              : ctx.primitiveLiteral().orderableLiteral().StringLiteral();
       if (ctx.NOT() != null || ctx.EQ() == null || s == null) {
         complex = true;
         return;
@@ -150,7 +150,9 @@ public final class StixPatterns {
         return;
       }
       tests.add(
-          new String[] {ctx.objectPath().getText(), "ISSUBSET", unquote(ctx.StringLiteral().getText())});
+          new String[] {
+            ctx.objectPath().getText(), "ISSUBSET", unquote(ctx.StringLiteral().getText())
+          });
     }
 
     @Override

@@ -1,4 +1,7 @@
-/** STIX patterning: grammar check (ANTLR, generated from the OASIS grammar) and extraction of the comparisons DistillGuard enforces. */
+/**
+ * STIX patterning: grammar check (ANTLR, generated from the OASIS grammar) and extraction of the
+ * comparisons DistillGuard enforces.
+ */
 @NullMarked
 package org.distillguard.intel.pattern;
 

@@ -20,8 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * so a fingerprint can never be confused with a sketch hash.
  *
  * <p>The key file holds the bytes in Base64 (one line; {@code #} comments allowed). Rotate by
- * distributing a new file: the {@link #keyId()} published next to every keyed value tells
- * importers which key was used.
+ * distributing a new file: the {@link #keyId()} published next to every keyed value tells importers
+ * which key was used.
  */
 public final class ConsortiumKey {
   /** The fewest secret bytes accepted: 256 bits. */

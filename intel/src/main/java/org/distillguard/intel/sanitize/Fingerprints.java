@@ -9,9 +9,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keyed fingerprints of identifiers: {@code hex(HMAC-SHA256(K_fp, kind || 0x00 || normalize(value)))}
- * truncated to 128 bits (32 hex digits). The kind is part of the input, so the same string as an
- * e-mail domain and as a client name gives unrelated fingerprints.
+ * Keyed fingerprints of identifiers: {@code hex(HMAC-SHA256(K_fp, kind || 0x00 ||
+ * normalize(value)))} truncated to 128 bits (32 hex digits). The kind is part of the input, so the
+ * same string as an e-mail domain and as a client name gives unrelated fingerprints.
  *
  * <p>Normalization makes members agree: Unicode NFKC, surrounding white space removed; kinds that
  * are case-insensitive by nature (e-mail domains, e-mail addresses) are lower-cased.

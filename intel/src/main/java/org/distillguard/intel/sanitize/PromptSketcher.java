@@ -32,9 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>keeps the minimum of each function's upper 32 bits.
  * </ol>
  *
- * <p>What leaves: 64 numbers that say nothing about the text to anyone without the key, and
- * nothing about the rare (user-specific) parts of the prompts even to a key holder, who can only
- * confirm guesses of shingles that many of the prompts shared.
+ * <p>What leaves: 64 numbers that say nothing about the text to anyone without the key, and nothing
+ * about the rare (user-specific) parts of the prompts even to a key holder, who can only confirm
+ * guesses of shingles that many of the prompts shared.
  */
 public final class PromptSketcher {
   private final byte[] key;

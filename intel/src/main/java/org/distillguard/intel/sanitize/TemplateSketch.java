@@ -6,8 +6,8 @@ import java.util.HexFormat;
 /**
  * A keyed MinHash sketch of a set of prompt shingles: {@link #SIZE} minima, each the upper 32 bits
  * of a keyed 64-bit hash. The fraction of equal positions between two sketches estimates the
- * Jaccard similarity of the underlying sets with standard error about {@code sqrt(J(1-J)/64)}
- * (≤ 0.0625). Without the consortium key the minima cannot be linked to any text.
+ * Jaccard similarity of the underlying sets with standard error about {@code sqrt(J(1-J)/64)} (≤
+ * 0.0625). Without the consortium key the minima cannot be linked to any text.
  *
  * @param keyId the consortium key the sketch was computed under (sketches under different keys do
  *     not compare)

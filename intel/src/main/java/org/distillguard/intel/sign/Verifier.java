@@ -92,7 +92,8 @@ public final class Verifier {
       return new Rejected(who, Reason.EXPIRED, "expired " + StixTime.format(expires));
     }
     if (signedAt > now + SKEW.toMillis()) {
-      return new Rejected(who, Reason.NOT_YET_VALID, "signed in the future " + StixTime.format(signedAt));
+      return new Rejected(
+          who, Reason.NOT_YET_VALID, "signed in the future " + StixTime.format(signedAt));
     }
     return new Verification.Valid(peer);
   }

@@ -1,4 +1,7 @@
-/** Ed25519 signatures on individual STIX objects, pinned peer keys, and the verdicts of verification. */
+/**
+ * Ed25519 signatures on individual STIX objects, pinned peer keys, and the verdicts of
+ * verification.
+ */
 @NullMarked
 package org.distillguard.intel.sign;
 

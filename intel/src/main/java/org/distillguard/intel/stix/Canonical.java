@@ -1,7 +1,6 @@
 package org.distillguard.intel.stix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -9,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The canonical byte form of a JSON value that DistillGuard signs: the JSON Canonicalization
- * Scheme (RFC 8785, "JCS") restricted to integers.
+ * The canonical byte form of a JSON value that DistillGuard signs: the JSON Canonicalization Scheme
+ * (RFC 8785, "JCS") restricted to integers.
  *
  * <ul>
  *   <li>no whitespace; object members sorted by their names compared as UTF-16 code units;
@@ -112,8 +111,9 @@ public final class Canonical {
         case '\t' -> sb.append("\\t");
         default -> {
           if (c < 0x20) {
-            sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(
-                Character.forDigit(c & 15, 16));
+            sb.append("\\u00")
+                .append(Character.forDigit(c >> 4, 16))
+                .append(Character.forDigit(c & 15, 16));
           } else {
             sb.append(c);
           }

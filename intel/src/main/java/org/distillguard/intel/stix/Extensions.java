@@ -7,9 +7,9 @@ import java.util.Set;
 
 /**
  * The objects DistillGuard itself defines: the project's identity and two STIX extension
- * definitions. They are the same constant objects in every member's bundles; importers know them
- * by id and keep their built-in copy (so they are the only objects accepted unsigned). The
- * normative description of both extensions is {@code docs/INTEL.md}.
+ * definitions. They are the same constant objects in every member's bundles; importers know them by
+ * id and keep their built-in copy (so they are the only objects accepted unsigned). The normative
+ * description of both extensions is {@code docs/INTEL.md}.
  */
 public final class Extensions {
   private static final String CREATED = "2026-11-01T00:00:00.000Z";
@@ -87,7 +87,8 @@ public final class Extensions {
 
   /** Every well-known object a bundle carries so that it stands on its own. */
   public static List<ObjectNode> builtIns(Tlp tlp) {
-    return List.of(projectIdentity(), intelDefinition(), signatureDefinition(), tlp.markingDefinition());
+    return List.of(
+        projectIdentity(), intelDefinition(), signatureDefinition(), tlp.markingDefinition());
   }
 
   private static ObjectNode base(String type, String id) {
