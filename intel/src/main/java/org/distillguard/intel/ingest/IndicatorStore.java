@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.distillguard.intel.stix.Canonical;
+import org.distillguard.intel.stix.Extensions;
 import org.distillguard.intel.stix.Json;
 import org.distillguard.intel.stix.StixTime;
 import org.jspecify.annotations.Nullable;
@@ -95,11 +96,25 @@ public final class IndicatorStore implements AutoCloseable {
     }
   }
 
-  /** The digest of an object version's canonical form (signature included). */
+  /**
+   * The digest of an object version's content: its canonical form without the signature extension,
+   * so that the same version signed again (a re-export, a later signing time) is recognised as the
+   * same, and a different content under a version already held is not.
+   */
   public static String digest(JsonNode obj) {
+    JsonNode content = obj;
+    if (obj.path("extensions").has(Extensions.SIGNATURE)) {
+      ObjectNode copy = ((ObjectNode) obj).deepCopy();
+      ObjectNode ext = (ObjectNode) copy.get("extensions");
+      ext.remove(Extensions.SIGNATURE);
+      if (ext.isEmpty()) {
+        copy.remove("extensions");
+      }
+      content = copy;
+    }
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return java.util.HexFormat.of().formatHex(md.digest(Canonical.bytes(obj)), 0, 16);
+      return java.util.HexFormat.of().formatHex(md.digest(Canonical.bytes(content)), 0, 16);
     } catch (NoSuchAlgorithmException | Canonical.NotCanonicalException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
