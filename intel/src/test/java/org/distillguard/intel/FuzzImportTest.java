@@ -39,7 +39,7 @@ class FuzzImportTest {
   }
 
   static Stream<Long> seeds() {
-    return Stream.iterate(1L, s -> s + 1).limit(200);
+    return Stream.iterate(1L, s -> s + 1).limit(100);
   }
 
   @ParameterizedTest
