@@ -29,7 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TaxiiCollection implements AutoCloseable {
   /** One stored object version. */
-  public record Entry(long addedMicros, String id, String type, String version, String specVersion, JsonNode object) {}
+  public record Entry(
+      long addedMicros,
+      String id,
+      String type,
+      String version,
+      String specVersion,
+      JsonNode object) {}
 
   private final String id;
   private final String title;
@@ -41,7 +47,8 @@ public final class TaxiiCollection implements AutoCloseable {
   private final @Nullable OutputStream out;
   private long lastMicros;
 
-  public TaxiiCollection(String id, String title, @Nullable Path file, Clock clock) throws IOException {
+  public TaxiiCollection(String id, String title, @Nullable Path file, Clock clock)
+      throws IOException {
     this.id = id;
     this.title = title;
     this.clock = clock;
@@ -66,7 +73,8 @@ public final class TaxiiCollection implements AutoCloseable {
         }
       }
       channel =
-          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       out = Channels.newOutputStream(channel);
     } else {
       channel = null;
@@ -92,7 +100,8 @@ public final class TaxiiCollection implements AutoCloseable {
         continue;
       }
       Instant now = clock.instant();
-      long micros = Math.max(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, lastMicros + 1);
+      long micros =
+          Math.max(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, lastMicros + 1);
       remember(micros, o);
       if (this.out != null) {
         ObjectNode line = Json.MAPPER.createObjectNode();

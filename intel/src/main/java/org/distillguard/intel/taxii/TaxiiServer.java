@@ -74,7 +74,12 @@ public final class TaxiiServer implements AutoCloseable {
 
   /** Server settings. */
   public record Options(
-      String host, int port, String apiRoot, String title, Map<String, String> tokens, Clock clock) {}
+      String host,
+      int port,
+      String apiRoot,
+      String title,
+      Map<String, String> tokens,
+      Clock clock) {}
 
   private final Options options;
   private final Map<String, CollectionAccess> collections = new LinkedHashMap<>();
@@ -107,10 +112,15 @@ public final class TaxiiServer implements AutoCloseable {
   }
 
   /** Starts a server; {@code options.port()} 0 picks a free port (see {@link #port()}). */
-  public static TaxiiServer start(Options options, List<CollectionAccess> access) throws IOException {
+  public static TaxiiServer start(Options options, List<CollectionAccess> access)
+      throws IOException {
     TaxiiServer s = new TaxiiServer(options, access);
     try {
-      s.server.listen(options.port(), options.host()).toCompletionStage().toCompletableFuture().get();
+      s.server
+          .listen(options.port(), options.host())
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       s.close();
@@ -118,7 +128,13 @@ public final class TaxiiServer implements AutoCloseable {
     } catch (ExecutionException e) {
       s.close();
       throw new IOException(
-          "cannot listen on " + options.host() + ":" + options.port() + ": " + String.valueOf(e.getCause()), e);
+          "cannot listen on "
+              + options.host()
+              + ":"
+              + options.port()
+              + ": "
+              + String.valueOf(e.getCause()),
+          e);
     }
     return s;
   }
@@ -139,7 +155,8 @@ public final class TaxiiServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      LOG.log(Level.WARNING, "TAXII server did not close cleanly: {0}", String.valueOf(e.getCause()));
+      LOG.log(
+          Level.WARNING, "TAXII server did not close cleanly: {0}", String.valueOf(e.getCause()));
     }
   }
 
@@ -186,7 +203,9 @@ public final class TaxiiServer implements AutoCloseable {
       String decoded;
       try {
         decoded =
-            new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).strip()),
+                StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         return null;
       }
@@ -280,7 +299,11 @@ public final class TaxiiServer implements AutoCloseable {
       return null;
     }
     if (write ? !a.writers().contains(p) : !canRead(a, p)) {
-      error(ctx, 403, "Forbidden", p + " may not " + (write ? "write to" : "read") + " this collection");
+      error(
+          ctx,
+          403,
+          "Forbidden",
+          p + " may not " + (write ? "write to" : "read") + " this collection");
       return null;
     }
     return a;
@@ -464,7 +487,8 @@ public final class TaxiiServer implements AutoCloseable {
   private static void dateHeaders(RoutingContext ctx, TaxiiCollection.Page page) {
     if (!page.entries().isEmpty()) {
       ctx.response()
-          .putHeader("X-TAXII-Date-Added-First", TaxiiTime.format(page.entries().get(0).addedMicros()))
+          .putHeader(
+              "X-TAXII-Date-Added-First", TaxiiTime.format(page.entries().get(0).addedMicros()))
           .putHeader(
               "X-TAXII-Date-Added-Last",
               TaxiiTime.format(page.entries().get(page.entries().size() - 1).addedMicros()));
@@ -477,7 +501,10 @@ public final class TaxiiServer implements AutoCloseable {
       return;
     }
     String ct = ctx.request().getHeader("Content-Type");
-    if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).replace(" ", "").startsWith("application/taxii+json")) {
+    if (ct == null
+        || !ct.toLowerCase(java.util.Locale.ROOT)
+            .replace(" ", "")
+            .startsWith("application/taxii+json")) {
       error(ctx, 415, "Unsupported Media Type", "POST an envelope as " + MEDIA_TYPE);
       return;
     }
@@ -537,8 +564,10 @@ public final class TaxiiServer implements AutoCloseable {
         Verification v = a.verifier().verify(o, now);
         if (v instanceof Verification.Rejected r) {
           problem = r.reason().wire() + ": " + r.detail();
-        } else if (requiredSigner != null && !requiredSigner.equals(o.path("created_by_ref").asText())) {
-          problem = "signed by " + o.path("created_by_ref").asText() + ", not by the poster " + principal;
+        } else if (requiredSigner != null
+            && !requiredSigner.equals(o.path("created_by_ref").asText())) {
+          problem =
+              "signed by " + o.path("created_by_ref").asText() + ", not by the poster " + principal;
         }
       }
       if (problem != null) {
@@ -598,7 +627,8 @@ public final class TaxiiServer implements AutoCloseable {
     }
   }
 
-  private static void error(RoutingContext ctx, int code, String title, @Nullable String description) {
+  private static void error(
+      RoutingContext ctx, int code, String title, @Nullable String description) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("title", title);
     if (description != null) {

@@ -12,7 +12,9 @@ public final class TaxiiTime {
   private TaxiiTime() {}
 
   public static String format(long micros) {
-    return OUT.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000));
+    return OUT.format(
+        Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000));
   }
 
   /**
