@@ -1,6 +1,7 @@
 package org.distillguard.app;
 
 import org.distillguard.app.analyze.AnalyzeCommand;
+import org.distillguard.app.intel.IntelCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       CalibrateCommand.class,
       EvaluateCommand.class,
+      IntelCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

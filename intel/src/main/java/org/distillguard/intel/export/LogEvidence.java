@@ -45,6 +45,10 @@ public final class LogEvidence {
   }
 
   private final Map<String, AccountEvidence> byAccount = new HashMap<>();
+
+  /** Evidence from no log at all (export from verdicts and campaigns only). */
+  public LogEvidence() {}
+
   private long lines;
   private long skipped;
 
