@@ -266,13 +266,16 @@ public final class BundleExporter {
       ids.add(id);
     }
 
-    for (ObjectNode o : objects) {
-      long expires = now + options.signatureTtl().toMillis();
-      if (o.has("valid_until") && !o.path("revoked").asBoolean(false)) {
-        expires = Math.max(now, StixTime.parseMillis(o.get("valid_until").asText()));
-      }
-      signer.sign(o, now, expires);
-    }
+    // One signature for the whole export: objects are Merkle leaves, each carries its audit path.
+    signer.signBatch(
+        objects,
+        now,
+        o -> {
+          if (o.has("valid_until") && !o.path("revoked").asBoolean(false)) {
+            return Math.max(now, StixTime.parseMillis(o.get("valid_until").asText()));
+          }
+          return now + options.signatureTtl().toMillis();
+        });
 
     ObjectNode bundle = Json.MAPPER.createObjectNode();
     bundle.put("type", "bundle");

@@ -1,18 +1,17 @@
 package org.distillguard.intel.sign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.distillguard.intel.sign.Verification.Reason;
 import org.distillguard.intel.sign.Verification.Rejected;
-import org.distillguard.intel.stix.Canonical;
 import org.distillguard.intel.stix.Extensions;
 import org.distillguard.intel.stix.StixTime;
 
@@ -26,12 +25,56 @@ public final class Verifier {
   /** Clock skew tolerated between members. */
   public static final Duration SKEW = Duration.ofMinutes(5);
 
+  private static final int MAX_PROOF = 64;
+  private static final int CACHE = 4096;
+
   private final Map<String, Peer> byIdentity = new HashMap<>();
+
+  /** Roots whose signature verified (LRU): a batch costs one Ed25519 verification. */
+  private final Map<String, Boolean> verifiedRoots =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+              return size() > CACHE;
+            }
+          });
 
   public Verifier(List<Peer> peers) {
     for (Peer p : peers) {
       byIdentity.put(p.identity(), p);
     }
+  }
+
+  /** The Merkle root an object's audit path leads to. */
+  private static byte[] root(JsonNode obj, JsonNode proof) {
+    byte[] h;
+    try {
+      h = Signer.leaf(obj);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("no canonical form: " + e.getMessage(), e);
+    }
+    if (proof.isMissingNode()) {
+      return h;
+    }
+    if (!proof.isArray() || proof.size() > MAX_PROOF) {
+      throw new IllegalArgumentException("proof must be an array of at most " + MAX_PROOF);
+    }
+    Base64.Decoder b64 = Base64.getDecoder();
+    for (JsonNode step : proof) {
+      String s = step.asText("");
+      if (s.length() < 2 || (s.charAt(0) != 'L' && s.charAt(0) != 'R')) {
+        throw new IllegalArgumentException("bad proof step");
+      }
+      byte[] sib = b64.decode(s.substring(1));
+      if (sib.length != 32) {
+        throw new IllegalArgumentException("bad proof step length");
+      }
+      h = s.charAt(0) == 'L' ? Signer.node(sib, h) : Signer.node(h, sib);
+    }
+    return h;
   }
 
   public List<Peer> peers() {
@@ -70,23 +113,26 @@ public final class Verifier {
     } catch (IllegalArgumentException e) {
       return new Rejected(who, Reason.MALFORMED, "signature extension: " + e.getMessage());
     }
-    ObjectNode copy = ((ObjectNode) obj).deepCopy();
-    ((ObjectNode) copy.get("extensions").get(Extensions.SIGNATURE)).remove("signature");
-    byte[] bytes;
+    byte[] root;
     try {
-      bytes = Canonical.bytes(copy);
-    } catch (Canonical.NotCanonicalException e) {
-      return new Rejected(who, Reason.MALFORMED, "no canonical form: " + e.getMessage());
+      root = root(obj, sig.path("proof"));
+    } catch (IllegalArgumentException e) {
+      return new Rejected(who, Reason.MALFORMED, "signature extension: " + e.getMessage());
     }
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(key);
-      s.update(bytes);
-      if (!s.verify(signature)) {
-        return new Rejected(who, Reason.FORGED, "signature does not verify");
+    String cacheKey =
+        keyId + ':' + HexFormat.of().formatHex(root) + ':' + sig.path("signature").asText();
+    if (!verifiedRoots.containsKey(cacheKey)) {
+      try {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initVerify(key);
+        s.update(Signer.message(root));
+        if (!s.verify(signature)) {
+          return new Rejected(who, Reason.FORGED, "signature does not verify");
+        }
+      } catch (GeneralSecurityException e) {
+        return new Rejected(who, Reason.FORGED, "signature unusable: " + e.getMessage());
       }
-    } catch (GeneralSecurityException e) {
-      return new Rejected(who, Reason.FORGED, "signature unusable: " + e.getMessage());
+      verifiedRoots.put(cacheKey, Boolean.TRUE);
     }
     if (expires < now) {
       return new Rejected(who, Reason.EXPIRED, "expired " + StixTime.format(expires));
