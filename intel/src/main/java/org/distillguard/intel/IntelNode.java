@@ -201,7 +201,13 @@ public final class IntelNode implements AutoCloseable {
         clock);
   }
 
-  /** Posts a bundle's objects to this member's own collection (its server must be running). */
+  /** Objects per POST: keeps each request well under the server's 64 MiB limit. */
+  static final int POST_CHUNK = 5_000;
+
+  /**
+   * Posts a bundle's objects to this member's own collection (its server must be running), in
+   * chunks; returns one status summing the chunks' counts and listing every failure.
+   */
   public JsonNode publish(JsonNode bundle) throws IOException {
     List<JsonNode> objects = new ArrayList<>();
     bundle.path("objects").forEach(objects::add);
@@ -211,7 +217,22 @@ public final class IntelNode implements AutoCloseable {
             "distillguard",
             collectionId(config.member()),
             config.server().publisherToken());
-    return new TaxiiClient(Duration.ofSeconds(30)).post(own, objects);
+    TaxiiClient client = new TaxiiClient(Duration.ofSeconds(30));
+    ObjectNode total = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+    int ok = 0;
+    int failed = 0;
+    com.fasterxml.jackson.databind.node.ArrayNode failures = total.putArray("failures");
+    for (int i = 0; i < objects.size(); i += POST_CHUNK) {
+      JsonNode st = client.post(own, objects.subList(i, Math.min(objects.size(), i + POST_CHUNK)));
+      ok += st.path("success_count").asInt();
+      failed += st.path("failure_count").asInt();
+      st.path("failures").forEach(failures::add);
+    }
+    total.put("status", "complete");
+    total.put("total_count", objects.size());
+    total.put("success_count", ok);
+    total.put("failure_count", failed);
+    return total;
   }
 
   @Override

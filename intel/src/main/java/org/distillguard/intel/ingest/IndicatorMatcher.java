@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -131,19 +134,21 @@ public final class IndicatorMatcher {
     if (v4addr != -1 || "255.255.255.255".equals(ip)) {
       return matchIpv4(v4addr);
     }
-    if (v6Lengths.length == 0) {
+    if (v6Lengths.length == 0 || ip.indexOf(':') < 0) {
+      return null; // never a DNS lookup: only literals containing ':' go further
+    }
+    byte[] b;
+    try {
+      b = InetAddress.getByName(ip).getAddress();
+    } catch (UnknownHostException | SecurityException e) {
       return null;
     }
-    IPAddress a = new IPAddressString(ip).getAddress();
-    if (a == null) {
-      return null;
+    if (b.length == 4) {
+      return matchIpv4(ByteBuffer.wrap(b).getInt());
     }
-    if (a.isIPv4()) {
-      return matchIpv4(a.toIPv4().intValue());
-    }
-    BigInteger v = a.getValue();
-    long hi = v.shiftRight(64).longValue();
-    long lo = v.longValue();
+    ByteBuffer bb = ByteBuffer.wrap(b);
+    long hi = bb.getLong();
+    long lo = bb.getLong();
     ActiveIndicator best = null;
     for (int len : v6Lengths) {
       ActiveIndicator hit = v6[len].get(key6(hi, lo, len));
