@@ -224,7 +224,12 @@ public final class IntelCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       try (IntelNode node = cfg.open()) {
-        ObjectNode bundle = node.export(dir, logs, previous, node.exportOptions());
+        ObjectNode bundle =
+            node.export(
+                dir,
+                logs,
+                previous,
+                node.exportOptions().withAccounts(!noAccounts, minAccountScore));
         byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(bundle);
         if (out == null) {
           spec.commandLine()

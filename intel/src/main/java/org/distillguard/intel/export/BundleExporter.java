@@ -65,11 +65,15 @@ public final class BundleExporter {
       return new Options(
           memberName,
           Tlp.AMBER,
-          0.9,
+          0.0,
           Duration.ofDays(30),
           Duration.ofDays(180),
           Duration.ofDays(90),
           true);
+    }
+
+    public Options withAccounts(boolean include, double minScore) {
+      return new Options(memberName, tlp, minScore, ipTtl, fingerprintTtl, signatureTtl, include);
     }
 
     public Options withTlp(Tlp t) {
