@@ -216,6 +216,19 @@ public final class IntelCommand implements Runnable {
     @Nullable Path out;
 
     @Option(
+        names = "--min-account-score",
+        paramLabel = "X",
+        description =
+            "Accounts flagged 'distillation' outside any campaign are published (at confidence"
+                + " 60 x score) when their score is at least X (default: ${DEFAULT-VALUE}).")
+    double minAccountScore = 0.0;
+
+    @Option(
+        names = "--no-accounts",
+        description = "Publish campaigns only, not lone flagged accounts.")
+    boolean noAccounts;
+
+    @Option(
         names = "--publish",
         description =
             "Also post the bundle to this member's own TAXII server (intel serve must be running).")
