@@ -169,6 +169,21 @@ class ConsortiumEndToEndTest {
         }
       }
       assertThat(flaggedAt).isNotEmpty();
+      // Ground truth of the simulation: which accounts are benign, which belong to the hydra.
+      Map<String, JsonNode> labels = new HashMap<>();
+      for (String line :
+          Files.readAllLines(
+              repoRoot().resolve("examples/small-labels.jsonl"), StandardCharsets.UTF_8)) {
+        JsonNode l = Json.MAPPER.readTree(line);
+        labels.put(l.get("account").asText(), l);
+      }
+      long firstHydraFlag = Long.MAX_VALUE;
+      for (Map.Entry<String, Long> e : flaggedAt.entrySet()) {
+        JsonNode l = labels.get(e.getKey());
+        if (l != null && "hydra".equals(l.path("class").asText())) {
+          firstHydraFlag = Math.min(firstHydraFlag, e.getValue());
+        }
+      }
       Fingerprints fp = b.fingerprints();
       for (IntelNode n : List.of(b, c)) {
         IndicatorMatcher m = n.matcher();
@@ -176,6 +191,8 @@ class ConsortiumEndToEndTest {
         int refused = 0;
         int benign = 0;
         int benignRefused = 0;
+        int hydra = 0;
+        int hydraRefused = 0;
         for (Exchange x : events) {
           ActiveIndicator hit = x.ip() == null ? null : m.matchIp(x.ip());
           String pay = x.accountMeta().paymentFp();
@@ -187,9 +204,17 @@ class ConsortiumEndToEndTest {
           if (t != null && x.timeMillis() > t) {
             after++;
             refused += blocked ? 1 : 0;
-          } else if (t == null) {
+          }
+          JsonNode label = labels.get(x.account());
+          if (label != null && !label.path("distill").asBoolean()) {
             benign++;
             benignRefused += blocked ? 1 : 0;
+          }
+          if (label != null
+              && "hydra".equals(label.path("class").asText())
+              && x.timeMillis() > firstHydraFlag) {
+            hydra++;
+            hydraRefused += blocked ? 1 : 0;
           }
         }
         String who = n.config().member();
