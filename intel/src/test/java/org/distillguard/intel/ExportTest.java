@@ -75,7 +75,8 @@ class ExportTest {
     ofType("indicator").forEach(i -> patterns.add(i.get("pattern").asText()));
     assertThat(patterns)
         .contains("[ipv4-addr:value ISSUBSET '198.18.4.0/24']")
-        .contains("[ipv6-addr:value ISSUBSET '2001:db8:77::/48']")
+        .contains("[ipv6-addr:value = '2001:db8:77:1::5']")
+        .doesNotContain("[ipv6-addr:value ISSUBSET '2001:db8:77::/48']")
         .anyMatch(p -> p.contains("kind = 'payment_fp'"))
         .anyMatch(p -> p.contains("kind = 'email_domain'"))
         .anyMatch(p -> p.contains("kind = 'system_prompt'"))

@@ -86,6 +86,18 @@ public final class Fixture {
               null,
               i));
     }
+    // A benign account in the lone distiller's /48 (a shared carrier block): the block must not
+    // be published whole, only the distiller's own address.
+    logText.append(
+        line(
+            n++,
+            "acct-benign-neighbour",
+            "2001:db8:77:2::9",
+            "what time is it in Lisbon",
+            "pf-neighbour-card-000111",
+            "mail.example",
+            null,
+            0));
     for (int b = 0; b < 3; b++) {
       for (int i = 0; i < 5; i++) {
         String prompt = "my grandmother's lasagne recipe needs fixing, benign user number " + b;

@@ -222,9 +222,14 @@ class ConsortiumEndToEndTest {
         assertThat(refused)
             .as(who + ": refused next requests of flagged accounts")
             .isEqualTo(after);
-        assertThat(benignRefused / (double) benign)
-            .as(who + ": collateral on unflagged accounts")
-            .isLessThan(0.05);
+        String figures =
+            String.format(
+                "%s refused %d/%d next requests of flagged accounts, %d/%d hydra requests after"
+                    + " the first hydra flag, %d/%d requests of benign accounts",
+                who, refused, after, hydraRefused, hydra, benignRefused, benign);
+        assertThat(hydraRefused / (double) hydra).as(figures).isGreaterThan(0.8);
+        assertThat(benignRefused / (double) benign).as(figures).isLessThan(0.01);
+        assertThat(System.getProperty("intel.e2e.figures")).as(figures).isNull();
       }
     }
   }

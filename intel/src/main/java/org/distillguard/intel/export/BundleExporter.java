@@ -144,6 +144,21 @@ public final class BundleExporter {
       campaigns.add(campaignObject(c, cid, created, modified, confidence, verdicts, logs));
       int size = Math.max(1, c.size());
       for (SharedIndicator si : c.indicators()) {
+        if ("ip_prefix".equals(si.type())) {
+          for (Ind ind : ipIndicators(si.value(), c.accounts(), logs)) {
+            double share = Math.min(1, si.accounts() / (double) size);
+            merge(
+                indicators,
+                ind,
+                cid,
+                created,
+                modified,
+                c,
+                confidence(c.score(), share),
+                si.accounts());
+          }
+          continue;
+        }
         Ind ind = fromShared(si);
         if (ind != null) {
           double share = Math.min(1, si.accounts() / (double) size);
@@ -208,8 +223,7 @@ public final class BundleExporter {
         long t = v.flaggedAt() != null ? v.flaggedAt() : now;
         int conf = clamp(Math.round(60 * v.score()));
         for (String p : ev.prefixes.keySet()) {
-          Ind ind = ipIndicator(p);
-          if (ind != null) {
+          for (Ind ind : ipIndicators(p, List.of(v.account()), logs)) {
             mergeSingle(indicators, ind, t, conf);
           }
         }
@@ -314,6 +328,35 @@ public final class BundleExporter {
       // equivalents are computed from the logs.
       default -> null;
     };
+  }
+
+  /**
+   * Indicators for a network block used by {@code accounts}: the block itself, unless the logs show
+   * accounts that are not being published in it (a shared NAT, carrier or cloud egress), in which
+   * case only the exact addresses {@code accounts} used inside it.
+   */
+  private static List<Ind> ipIndicators(String cidr, List<String> accounts, LogEvidence logs) {
+    Ind block = ipIndicator(cidr);
+    if (block == null) {
+      return List.of();
+    }
+    if (logs.bystanders(cidr.strip()) == 0) {
+      return List.of(block);
+    }
+    IPAddress net = new IPAddressString(cidr.strip()).getAddress();
+    List<Ind> out = new ArrayList<>();
+    for (String a : accounts) {
+      for (String addr : logs.of(a).addresses.keySet()) {
+        IPAddress x = new IPAddressString(addr).getAddress();
+        if (net != null && x != null && net.toPrefixBlock().contains(x)) {
+          Ind exact = ipIndicator(addr);
+          if (exact != null) {
+            out.add(exact);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** An indicator for an IP block; null if {@code cidr} is not one. */

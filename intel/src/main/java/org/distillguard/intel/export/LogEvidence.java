@@ -29,6 +29,7 @@ public final class LogEvidence {
   /** Evidence about one account. */
   public static final class AccountEvidence {
     final Map<String, Integer> prefixes = new TreeMap<>();
+    final Map<String, Integer> addresses = new TreeMap<>();
     final Map<String, Integer> payments = new TreeMap<>();
     final Map<String, Integer> emailDomains = new TreeMap<>();
     final Map<String, Integer> clients = new TreeMap<>();
@@ -44,7 +45,17 @@ public final class LogEvidence {
     }
   }
 
+  /** At most this many distinct addresses are kept per account. */
+  public static final int MAX_ADDRESSES_PER_ACCOUNT = 256;
+
   private final Map<String, AccountEvidence> byAccount = new HashMap<>();
+
+  /**
+   * Per network block: up to a few accounts <em>not</em> of interest (not flagged, not in a
+   * campaign) seen in it. A block that carries such bystanders is shared (an office NAT, a mobile
+   * carrier, a cloud egress) and must not be published whole.
+   */
+  private final Map<String, Set<String>> bystanders = new HashMap<>();
 
   /** Evidence from no log at all (export from verdicts and campaigns only). */
   public LogEvidence() {}
@@ -88,6 +99,8 @@ public final class LogEvidence {
           }
           if (accounts.contains(x.account())) {
             ev.add(x);
+          } else {
+            ev.bystander(x);
           }
         }
       }
@@ -101,6 +114,10 @@ public final class LogEvidence {
     String prefix = prefixOf(x.ip());
     if (prefix != null) {
       e.prefixes.merge(prefix, 1, Integer::sum);
+      if (e.addresses.size() < MAX_ADDRESSES_PER_ACCOUNT
+          || e.addresses.containsKey(canonical(x.ip()))) {
+        e.addresses.merge(canonical(x.ip()), 1, Integer::sum);
+      }
     }
     count(e.payments, x.accountMeta().paymentFp());
     count(e.emailDomains, x.accountMeta().emailDomain());
@@ -114,10 +131,33 @@ public final class LogEvidence {
     }
   }
 
+  /** Notes an exchange of an account that is not published. */
+  public void bystander(Exchange x) {
+    String prefix = prefixOf(x.ip());
+    if (prefix != null) {
+      Set<String> s = bystanders.computeIfAbsent(prefix, k -> new java.util.HashSet<>());
+      if (s.size() < 8) {
+        s.add(x.account());
+      }
+    }
+  }
+
+  /** How many unpublished accounts (at most 8 counted) were seen in {@code prefix}. */
+  public int bystanders(String prefix) {
+    Set<String> s = bystanders.get(prefix);
+    return s == null ? 0 : s.size();
+  }
+
   private static void count(Map<String, Integer> m, @Nullable String v) {
     if (v != null && !v.isBlank()) {
       m.merge(v, 1, Integer::sum);
     }
+  }
+
+  /** The canonical text of an address (call only for addresses {@link #prefixOf} accepted). */
+  static String canonical(@Nullable String ip) {
+    IPAddress a = new IPAddressString(String.valueOf(ip).strip()).getAddress();
+    return a == null ? String.valueOf(ip) : a.toCanonicalString();
   }
 
   /** The /24 (IPv4) or /48 (IPv6) block of an address, in CIDR form; null if not an address. */
