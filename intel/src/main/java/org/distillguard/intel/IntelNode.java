@@ -201,6 +201,51 @@ public final class IntelNode implements AutoCloseable {
         clock);
   }
 
+  /**
+   * Reports that this member's traffic matched peers' indicators: one signed {@code sighting} per
+   * indicator ({@code count} matches between {@code firstSeen} and {@code lastSeen}, epoch millis),
+   * marked like the indicator. Publish them ({@link #publish}) in this member's own collection:
+   * every member that polls it, the indicator's publisher included, counts them as confirmations.
+   * Re-reporting the same indicator later produces a new version of the same sighting.
+   *
+   * @param matches indicator id to {@code [count, firstSeen, lastSeen]}
+   */
+  public ObjectNode sightings(Map<String, long[]> matches) {
+    ObjectNode bundle = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+    bundle.put("type", "bundle");
+    com.fasterxml.jackson.databind.node.ArrayNode arr = bundle.putArray("objects");
+    List<ObjectNode> objects = new ArrayList<>();
+    long now = clock.millis();
+    for (Map.Entry<String, long[]> e : new java.util.TreeMap<>(matches).entrySet()) {
+      IndicatorStore.Held held = store.latest(e.getKey());
+      long[] v = e.getValue();
+      ObjectNode o = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+      o.put("type", "sighting");
+      o.put("spec_version", "2.1");
+      o.put("id", StixIds.of("sighting", config.identity(), e.getKey()));
+      o.put("created_by_ref", config.identity());
+      o.put("created", org.distillguard.intel.stix.StixTime.format(v[1]));
+      o.put("modified", org.distillguard.intel.stix.StixTime.format(Math.max(v[1], now)));
+      o.put("first_seen", org.distillguard.intel.stix.StixTime.format(v[1]));
+      o.put("last_seen", org.distillguard.intel.stix.StixTime.format(Math.max(v[1], v[2])));
+      o.put("count", (int) Math.min(999_999_999, Math.max(1, v[0])));
+      o.put("sighting_of_ref", e.getKey());
+      o.putArray("where_sighted_refs").add(config.identity());
+      JsonNode marks = held == null ? null : held.object().get("object_marking_refs");
+      if (marks != null && marks.isArray() && !marks.isEmpty()) {
+        o.set("object_marking_refs", marks.deepCopy());
+      } else {
+        o.putArray("object_marking_refs").add(config.tlp().id());
+      }
+      objects.add(o);
+    }
+    new Signer(signingKey, config.identity())
+        .signBatch(objects, now, o -> now + Duration.ofDays(90).toMillis());
+    objects.forEach(arr::add);
+    bundle.put("id", StixIds.of("bundle", config.identity(), "sightings", Long.toString(now)));
+    return bundle;
+  }
+
   /** Objects per POST: keeps each request well under the server's 64 MiB limit. */
   static final int POST_CHUNK = 5_000;
 
