@@ -115,9 +115,7 @@ public record IntelConfig(
       }
       JsonNode s = n.path("server");
       Map<String, String> tokens = new LinkedHashMap<>();
-      s.path("tokens")
-          .fields()
-          .forEachRemaining(e -> tokens.put(e.getKey(), e.getValue().asText()));
+      s.path("tokens").properties().forEach(e -> tokens.put(e.getKey(), e.getValue().asText()));
       ServerConfig server =
           new ServerConfig(
               s.path("host").asText("127.0.0.1"),

@@ -37,7 +37,7 @@ public final class IndicatorMatcher {
   private final Map<Object, ActiveIndicator>[] v6;
   private final Map<String, ActiveIndicator> fingerprints;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private IndicatorMatcher(List<ActiveIndicator> all) {
     this.all = List.copyOf(all);
     Map<Integer, ActiveIndicator>[] v4maps = new Map[33];

@@ -15,6 +15,7 @@ import java.util.HexFormat;
  * @param shingles how many distinct shingles went into the sketch
  * @param prompts how many prompts contributed
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; never shared
 public record TemplateSketch(String keyId, int[] minima, int shingles, int prompts) {
   /** Number of hash functions. */
   public static final int SIZE = 64;

@@ -3,7 +3,6 @@ package org.distillguard.intel.stix;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -51,11 +50,7 @@ public final class Canonical {
   private static void write(JsonNode n, StringBuilder sb) throws NotCanonicalException {
     switch (n.getNodeType()) {
       case OBJECT -> {
-        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(n.size());
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-        while (it.hasNext()) {
-          fields.add(it.next());
-        }
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(n.properties());
         fields.sort(Map.Entry.comparingByKey());
         sb.append('{');
         boolean first = true;

@@ -27,7 +27,7 @@ public final class CursorStore {
     this.file = dir.resolve("cursors.json");
     if (Files.exists(file)) {
       JsonNode n = Json.MAPPER.readTree(file.toFile());
-      n.fields().forEachRemaining(e -> cursors.put(e.getKey(), e.getValue().asText()));
+      n.properties().forEach(e -> cursors.put(e.getKey(), e.getValue().asText()));
     }
   }
 

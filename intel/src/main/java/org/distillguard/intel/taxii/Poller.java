@@ -40,13 +40,16 @@ public final class Poller {
   }
 
   public Result poll(PeerConfig peer) {
-    IntelConfigTaxii t = new IntelConfigTaxii(peer);
+    org.distillguard.intel.IntelConfig.Taxii taxii = peer.taxii();
+    if (taxii == null) {
+      return new Result(peer.name(), Importer.Report.empty(), 0, "no TAXII endpoint configured");
+    }
     Importer.Report total = Importer.Report.empty();
     int pages = 0;
     String next = null;
     try {
       while (true) {
-        TaxiiClient.Page page = client.objects(t.taxii, cursors.get(peer.name()), next, PAGE);
+        TaxiiClient.Page page = client.objects(taxii, cursors.get(peer.name()), next, PAGE);
         pages++;
         if (!page.objects().isEmpty()) {
           total = total.plus(importer.importObjects(page.objects(), peer.name(), clock.millis()));
@@ -70,19 +73,6 @@ public final class Poller {
           peer.name(),
           e.getMessage());
       return new Result(peer.name(), total, pages, String.valueOf(e.getMessage()));
-    }
-  }
-
-  /** The peer's TAXII settings, known to be present. */
-  private static final class IntelConfigTaxii {
-    final org.distillguard.intel.IntelConfig.Taxii taxii;
-
-    IntelConfigTaxii(PeerConfig p) {
-      org.distillguard.intel.IntelConfig.Taxii t = p.taxii();
-      if (t == null) {
-        throw new IllegalArgumentException(p.name() + " has no TAXII endpoint");
-      }
-      this.taxii = t;
     }
   }
 }

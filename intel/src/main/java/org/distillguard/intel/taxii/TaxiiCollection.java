@@ -148,8 +148,19 @@ public final class TaxiiCollection implements AutoCloseable {
   public synchronized Page page(Predicate<Entry> filter, long afterMicros, int limit) {
     List<Entry> out = new ArrayList<>();
     boolean more = false;
-    for (Entry e : entries) {
-      if (e.addedMicros() <= afterMicros || !filter.test(e)) {
+    // Entries are in strictly increasing date_added order: start after the cursor directly.
+    int lo = 0;
+    int hi = entries.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).addedMicros() <= afterMicros) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (Entry e : entries.subList(lo, entries.size())) {
+      if (!filter.test(e)) {
         continue;
       }
       if (out.size() == limit) {
@@ -178,7 +189,7 @@ public final class TaxiiCollection implements AutoCloseable {
         best = v;
       }
     }
-    return best == e;
+    return best.addedMicros() == e.addedMicros();
   }
 
   public synchronized boolean isFirst(Entry e) {
@@ -192,7 +203,7 @@ public final class TaxiiCollection implements AutoCloseable {
         best = v;
       }
     }
-    return best == e;
+    return best.addedMicros() == e.addedMicros();
   }
 
   public synchronized int size() {

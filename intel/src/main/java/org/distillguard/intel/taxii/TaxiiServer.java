@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.distillguard.intel.sign.Verification;
@@ -55,6 +54,7 @@ public final class TaxiiServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("org.distillguard.intel.taxii");
   private static final int DEFAULT_LIMIT = 100;
+  private static final int STATUSES_KEPT = 1_000;
   private static final int MAX_LIMIT = 1_000;
 
   /**
@@ -83,7 +83,19 @@ public final class TaxiiServer implements AutoCloseable {
 
   private final Options options;
   private final Map<String, CollectionAccess> collections = new LinkedHashMap<>();
-  private final Map<String, ObjectNode> statuses = new ConcurrentHashMap<>();
+
+  /** Status resources of recent POSTs (the last {@value #STATUSES_KEPT}). */
+  private final Map<String, ObjectNode> statuses =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> e) {
+              return size() > STATUSES_KEPT;
+            }
+          });
+
   private final Vertx vertx;
   private final HttpServer server;
   private final Map<String, byte[]> tokenDigests = new LinkedHashMap<>();
@@ -179,7 +191,7 @@ public final class TaxiiServer implements AutoCloseable {
   }
 
   static boolean acceptable(String accept) {
-    for (String part : accept.split(",")) {
+    for (String part : accept.split(",", -1)) {
       String p = part.strip().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
       if (p.startsWith("*/*")
           || p.startsWith("application/*")
@@ -380,7 +392,7 @@ public final class TaxiiServer implements AutoCloseable {
       return Set.of();
     }
     Set<String> out = new java.util.HashSet<>();
-    for (String s : v.split(",")) {
+    for (String s : v.split(",", -1)) {
       if (!s.isBlank()) {
         out.add(s.strip());
       }
@@ -636,10 +648,5 @@ public final class TaxiiServer implements AutoCloseable {
     }
     o.put("http_status", Integer.toString(code));
     send(ctx, code, o);
-  }
-
-  /** Convenience for tests and the command: a clock-less default. */
-  public static Clock systemClock() {
-    return Clock.systemUTC();
   }
 }
