@@ -1,6 +1,7 @@
 package org.distillguard.app;
 
 import org.distillguard.app.analyze.AnalyzeCommand;
+import org.distillguard.app.intel.IntelCommand;
 import org.distillguard.app.serve.KeysCommand;
 import org.distillguard.app.serve.PolicyCommand;
 import org.distillguard.app.serve.ServeCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       KeysCommand.class,
       PolicyCommand.class,
+      IntelCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -101,7 +101,7 @@ public final class AccountMemory {
         perAccount);
   }
 
-  private static long usedAfterGc() {
+  static long usedAfterGc() {
     Runtime rt = Runtime.getRuntime();
     for (int i = 0; i < 4; i++) {
       System.gc();

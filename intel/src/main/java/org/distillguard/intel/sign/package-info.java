@@ -1,0 +1,8 @@
+/**
+ * Ed25519 signatures on individual STIX objects, pinned peer keys, and the verdicts of
+ * verification.
+ */
+@NullMarked
+package org.distillguard.intel.sign;
+
+import org.jspecify.annotations.NullMarked;
