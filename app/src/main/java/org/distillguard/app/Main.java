@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       CalibrateCommand.class,
       EvaluateCommand.class,
+      ProbeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
