@@ -39,6 +39,7 @@ public final class Dictionary {
 
   private final List<Pair> pairs;
   private final Map<String, Pair> byWord;
+  private final Set<String> firstWords;
 
   private Dictionary(List<Pair> pairs) {
     this.pairs = List.copyOf(pairs);
@@ -51,6 +52,13 @@ public final class Dictionary {
       }
     }
     this.byWord = m;
+    Set<String> f = new java.util.HashSet<>();
+    for (Pair p : pairs) {
+      if (p.twoWords()) {
+        f.add(p.first());
+      }
+    }
+    this.firstWords = f;
   }
 
   /** The dictionary that ships with DistillGuard. */
@@ -102,7 +110,8 @@ public final class Dictionary {
               list(f[7], macros),
               list(f[8], macros),
               list(f[9], macros),
-              f[10].equals("comma")));
+              f[10].equals("comma"),
+              f[10].equals("noend")));
     }
     return new Dictionary(out);
   }
@@ -133,13 +142,19 @@ public final class Dictionary {
     return byWord.get(lowercaseWord);
   }
 
+  /** Whether some two-word pair's written-out form ("do not", "it is") starts with a word. */
+  public boolean startsTwoWordPair(String lowercaseWord) {
+    return firstWords.contains(lowercaseWord);
+  }
+
   /**
-   * The form of a lowercase word used as context: the pair's first word for any word of a pair (so
-   * marking a word never changes its neighbour's context), the word itself otherwise.
+   * The form of a lowercase word used as context: for a word of a pair, the last word of the pair's
+   * first form ("often" for "frequently", "not" for "isn't"), so marking a word never changes its
+   * neighbour's context; the word itself otherwise.
    */
   public String canonical(String lowercaseWord) {
     Pair p = byWord.get(lowercaseWord);
-    return p == null ? lowercaseWord : p.a();
+    return p == null ? lowercaseWord : p.last();
   }
 
   /**
@@ -154,6 +169,8 @@ public final class Dictionary {
    * @param notAfter previous words after which it is never made
    * @param notBefore next words before which it is never made
    * @param commaOnly whether the word must be directly followed by a comma
+   * @param noEnd for a two-word form: never when its second word carries punctuation (a clause end,
+   *     where "it is" cannot be contracted)
    */
   public record Pair(
       String a,
@@ -164,13 +181,36 @@ public final class Dictionary {
       Set<String> after,
       Set<String> notAfter,
       Set<String> notBefore,
-      boolean commaOnly) {
+      boolean commaOnly,
+      boolean noEnd) {
     public Pair {
       Objects.requireNonNull(a);
       Objects.requireNonNull(b);
       if (a.equals(b) || !a.equals(a.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException("bad pair " + a + "/" + b);
       }
+    }
+
+    /** Whether the first form is two words ("is not"). */
+    public boolean twoWords() {
+      return a.indexOf(' ') > 0;
+    }
+
+    /** The first word of the first form. */
+    public String first() {
+      int i = a.indexOf(' ');
+      return i < 0 ? a : a.substring(0, i);
+    }
+
+    /** The second word of a two-word first form ("not"), or the whole first form. */
+    public String second() {
+      int i = a.indexOf(' ');
+      return i < 0 ? a : a.substring(i + 1);
+    }
+
+    /** The last word of the first form: the canonical context its words give a neighbour. */
+    public String last() {
+      return second();
     }
 
     /** The stable id of the pair in keyed functions: "a|b". */

@@ -36,6 +36,7 @@ final class TextPass {
 
   private final Dictionary dict;
   private final Set<String> promptWords;
+  private final String promptLower;
   private final Handler handler;
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder span = new StringBuilder();
@@ -60,6 +61,7 @@ final class TextPass {
   TextPass(Dictionary dict, String prompt, Handler handler) {
     this.dict = dict;
     this.promptWords = words(prompt);
+    this.promptLower = normalize(prompt);
     this.handler = handler;
   }
 
@@ -216,25 +218,64 @@ final class TextPass {
         suffix.indexOf('.') >= 0 || suffix.indexOf('!') >= 0 || suffix.indexOf('?') >= 0
             ? Dictionary.START
             : canonical;
+    String prefix = s.substring(0, p);
+    Held h = held;
+    Dictionary.Pair two =
+        h != null && h.firstOfTwo && prefix.isEmpty() ? dict.pairOf(h.lower + " " + lower) : null;
+    if (h != null && two != null) {
+      held = null;
+      secondOfTwo(h, two, s, suffix);
+      return;
+    }
     resolveHeld(canonical);
-    Dictionary.Pair pair = allCaps(core) ? null : dict.pairOf(lower);
+    boolean caps = allCaps(core);
+    if (!caps && suffix.isEmpty() && dict.startsTwoWordPair(lower)) {
+      held = new Held(prefix, core, lower, null, context, true);
+      return;
+    }
+    Dictionary.Pair pair = caps ? null : dict.pairOf(lower);
     if (pair == null
         || !pair.allowsAfter(context)
         || (pair.commaOnly() && !suffix.startsWith(","))) {
       out.append(s);
       return;
     }
-    if (promptWords.contains(pair.a()) || promptWords.contains(pair.b())) {
+    if (echoes(pair)) {
       echoed++;
       out.append(s);
       return;
     }
-    String prefix = s.substring(0, p);
     if (pair.needsNext() && suffix.isEmpty()) {
-      held = new Held(prefix, core, lower, pair, context);
+      held = new Held(prefix, core, lower, pair, context, false);
       return;
     }
     out.append(prefix).append(decide(pair, context, core, lower)).append(suffix);
+  }
+
+  /** The written-out form of a two-word pair is complete: "is" (held) then "not" ({@code s}). */
+  private void secondOfTwo(Held h, Dictionary.Pair pair, String s, String suffix) {
+    boolean eligibleHere = pair.allowsAfter(h.context) && !(pair.noEnd() && !suffix.isEmpty());
+    if (eligibleHere && echoes(pair)) {
+      echoed++;
+      eligibleHere = false;
+    }
+    if (!eligibleHere) {
+      out.append(h.prefix).append(h.core).append(h.tail).append(s);
+      return;
+    }
+    eligible++;
+    String chosen = handler.decide(pair, h.context, pair.a());
+    if (chosen.equals(pair.a())) {
+      out.append(h.prefix).append(h.core).append(h.tail).append(s);
+    } else {
+      out.append(h.prefix).append(withCaseOf(h.core, chosen)).append(suffix);
+    }
+  }
+
+  private boolean echoes(Dictionary.Pair pair) {
+    return pair.twoWords()
+        ? promptWords.contains(pair.b()) || promptLower.contains(pair.a())
+        : promptWords.contains(pair.a()) || promptWords.contains(pair.b());
   }
 
   private String decide(Dictionary.Pair pair, String context, String core, String lower) {
@@ -249,7 +290,9 @@ final class TextPass {
       return;
     }
     held = null;
-    String word = h.pair.allowsBefore(next) ? decide(h.pair, h.context, h.core, h.lower) : h.core;
+    Dictionary.Pair pair = h.pair;
+    String word =
+        pair != null && pair.allowsBefore(next) ? decide(pair, h.context, h.core, h.lower) : h.core;
     out.append(h.prefix).append(word).append(h.tail);
   }
 
@@ -348,16 +391,27 @@ final class TextPass {
     final String prefix;
     final String core;
     final String lower;
-    final Dictionary.Pair pair;
+    final Dictionary.@Nullable Pair pair;
     final String context;
+
+    /** True when this is the first word of a possible two-word form ("is" before "not"). */
+    final boolean firstOfTwo;
+
     final StringBuilder tail = new StringBuilder();
 
-    Held(String prefix, String core, String lower, Dictionary.Pair pair, String context) {
+    Held(
+        String prefix,
+        String core,
+        String lower,
+        Dictionary.@Nullable Pair pair,
+        String context,
+        boolean firstOfTwo) {
       this.prefix = prefix;
       this.core = core;
       this.lower = lower;
       this.pair = pair;
       this.context = context;
+      this.firstOfTwo = firstOfTwo;
     }
 
     int length() {

@@ -22,6 +22,11 @@ class DictionaryQualityTest {
         variants++;
         continue;
       }
+      if (p.source().equals("contraction")) {
+        assertThat(p.a()).contains(" ");
+        assertThat(p.b()).contains("'");
+        continue;
+      }
       assertThat(p.source()).isEqualTo("wordnet");
       assertThat(p.synset()).as(p.id()).matches("\\d{8}");
       assertThat(p.pos()).isIn("n", "v", "a", "r");
@@ -56,7 +61,7 @@ class DictionaryQualityTest {
     for (Dictionary.Pair p : d.pairs()) {
       assertThat(seen.add(p.a())).isTrue();
       assertThat(seen.add(p.b())).isTrue();
-      assertThat(p.a()).matches("[a-z']+");
+      assertThat(p.a()).matches("[a-z']+( [a-z]+)?");
       assertThat(p.b()).matches("[a-z']+");
     }
   }
@@ -65,7 +70,7 @@ class DictionaryQualityTest {
   void leavesIdiomsAndOtherSensesAloneUnderEveryKey() {
     List<String> unchanged =
         List.of(
-            "The new owner signed. That is a big deal. Start the server.",
+            "The new owner signed. That was a big deal. Start the server.",
             "We need to allow for delays.",
             "It will help out a lot and nobody could help but smile.",
             "She made a good buy and will buy into the idea.",
@@ -75,7 +80,9 @@ class DictionaryQualityTest {
             "A kind person and an unusual request.",
             "Happy birthday and happy hour.",
             "Why can't we go? Cannot be.",
-            "Use it. Using up the budget.");
+            "Use it. Using up the budget.",
+            "Why don't you try? Isn't it late? It works, doesn't it? Don't we know?",
+            "Take it as it is. I know what you are and where they are. That is, it's been fine.");
     for (int i = 0; i < 50; i++) {
       Marker m = Marker.of(MarkerTest.MASTER.member("idiom" + i));
       for (String s : unchanged) {

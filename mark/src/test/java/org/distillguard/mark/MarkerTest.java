@@ -77,7 +77,7 @@ public class MarkerTest {
   @Test
   void holdsBackOnlyTheWordBeingReceivedAndOneWord() {
     Marker.Stream s = Marker.of(MASTER.member("x")).open("");
-    assertThat(s.feed("It often")).isEqualTo("It ");
+    assertThat(s.feed("So often")).isEqualTo("So ");
     assertThat(s.feed(" works")).matches("(often|frequently) ");
     assertThat(s.heldBack()).isEqualTo("works".length());
     // "allow" must see the next word ("allow for" is an idiom): held, then released.
@@ -108,6 +108,26 @@ public class MarkerTest {
       String marked = m.mark("", text);
       assertThat(marked).as("key %d", i).isEqualTo(text);
     }
+  }
+
+  @Test
+  void writesNegationsOutOrContractsThemByKey() {
+    int contracted = 0;
+    for (int i = 0; i < 40; i++) {
+      Marker m = Marker.of(MASTER.member("n" + i));
+      String marked = m.mark("", "It is not ready, and we do not know. It isn't late.");
+      assertThat(marked)
+          .matches("(It is|It's) not ready, and we (do not|don't) know\\. It isn't late\\.");
+      assertThat(m.mark("", marked)).isEqualTo(marked);
+      contracted += marked.startsWith("It's") ? 1 : 0;
+      Marker.Stream s = m.open("");
+      StringBuilder b = new StringBuilder();
+      for (char c : "It is not ready, and we do not know. It isn't late.".toCharArray()) {
+        b.append(s.feed(String.valueOf(c)));
+      }
+      assertThat(b.append(s.finish()).toString()).isEqualTo(marked);
+    }
+    assertThat(contracted).isBetween(5, 35);
   }
 
   @Test
