@@ -34,8 +34,11 @@ public final class Figures {
     System.out.printf(
         Locale.ROOT,
         "words of marked text to p < 1e-6 over %d runs: min %,d median %,d p90 %,d max %,d%n",
-        needed.size(), needed.get(0), needed.get(needed.size() / 2),
-        needed.get(needed.size() * 9 / 10), needed.get(needed.size() - 1));
+        needed.size(),
+        needed.get(0),
+        needed.get(needed.size() / 2),
+        needed.get(needed.size() * 9 / 10),
+        needed.get(needed.size() - 1));
   }
 
   /** Share of words changed per answer of at least 50 words. */
@@ -53,8 +56,10 @@ public final class Figures {
     System.out.printf(
         Locale.ROOT,
         "changed per answer (>= 50 words, %,d answers): median %.2f%% p99 %.2f%% max %.2f%%%n",
-        shares.size(), 100 * shares.get(shares.size() / 2),
-        100 * shares.get(shares.size() * 99 / 100), 100 * shares.get(shares.size() - 1));
+        shares.size(),
+        100 * shares.get(shares.size() / 2),
+        100 * shares.get(shares.size() * 99 / 100),
+        100 * shares.get(shares.size() - 1));
   }
 
   public static void main(String[] args) {
