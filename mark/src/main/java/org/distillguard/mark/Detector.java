@@ -31,6 +31,15 @@ public final class Detector {
     public double log10P() {
       return Binomial.log10(logP);
     }
+
+    /**
+     * log10 of the lower tail, {@code P(X <= agree)}: far below chance means the text was rewritten
+     * <em>against</em> this key (a stolen, inverted rule table). Information for a person, not part
+     * of the one-sided test.
+     */
+    public double log10LowerTail() {
+      return Binomial.log10(Binomial.logUpperTail(units, units - agree, 0.5));
+    }
   }
 
   /** The decoy-key calibration check. */

@@ -114,6 +114,7 @@ public final class Probe {
       k.put("agreeing_units", s.agree());
       k.put("log10_p", round(s.log10P()));
       k.put("log10_p_corrected", round(r.watermark().correctedLog10P(s)));
+      k.put("log10_p_lower_tail", round(s.log10LowerTail()));
     }
     Detector.Calibration c = r.watermark().calibration();
     ObjectNode cal = wm.putObject("decoy_calibration");

@@ -80,6 +80,17 @@ public final class ProbeReport {
           .append("</td></tr>");
     }
     b.append("</table>");
+    for (Detector.Score s : r.watermark().keys()) {
+      if (s.log10LowerTail() < Probe.DETECT_LOG10) {
+        b.append("<p><b>Note:</b> key <span class=\"mono\">")
+            .append(esc(s.key()))
+            .append("</span> agrees far <em>less</em> often than chance (lower tail ")
+            .append(Probe.fmtP(s.log10LowerTail()))
+            .append("). Text written without the key does not do that; text rewritten against ")
+            .append("a stolen copy of its choices does. This is a lead to investigate, not ")
+            .append("evidence of copying by itself.</p>");
+      }
+    }
     Detector.Calibration c = r.watermark().calibration();
     b.append("<p>Decoy check: ")
         .append(c.decoys())

@@ -55,6 +55,22 @@ class ProbeTest {
   }
 
   @Test
+  void pointsOutTextRewrittenAgainstAKey() throws Exception {
+    MarkKey key = MarkerTest.MASTER.campaign("c-9");
+    List<SuspectOutput> outs = new ArrayList<>();
+    int i = 0;
+    for (String t : SampleText.paragraphs(150, 23)) {
+      outs.add(new SuspectOutput("o" + i++, "", org.distillguard.mark.Attacks.invert(t, key)));
+    }
+    Probe.Result r = Probe.run("x", outs, List.of(key), decoys(20), null);
+    assertThat(r.detected()).isFalse();
+    assertThat(r.watermark().keys().get(0).log10LowerTail()).isLessThan(-6);
+    StringWriter html = new StringWriter();
+    ProbeReport.write(r, "t", html);
+    assertThat(html.toString()).contains("agrees far <em>less</em> often than chance");
+  }
+
+  @Test
   void doesNotDetectUnmarkedOutputs() {
     List<SuspectOutput> outs = new ArrayList<>();
     int i = 0;
