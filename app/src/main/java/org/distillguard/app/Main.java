@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       PolicyCommand.class,
       IntelCommand.class,
+      ProbeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

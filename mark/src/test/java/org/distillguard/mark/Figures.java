@@ -1,0 +1,114 @@
+package org.distillguard.mark;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Prints the figures of docs/WATERMARK.md that are measured on the shared corpus (density,
+ * quality). Run from the repository root; see docs/WATERMARK.md for the command.
+ */
+public final class Figures {
+  private Figures() {}
+
+  /** Words of marked answers, taken in random order, until the key's p-value is below 1e-6. */
+  static void wordsToDetect(List<String> texts, Marker m) {
+    List<String> shuffled = new java.util.ArrayList<>(texts);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(42));
+    List<Long> needed = new java.util.ArrayList<>();
+    int i = 0;
+    while (needed.size() < 40 && i < shuffled.size()) {
+      Units u = Units.standard();
+      while (i < shuffled.size()) {
+        u.add("", m.mark("", shuffled.get(i++)));
+        if (Detector.score(u, m.key()).log10P() < -6) {
+          needed.add(u.words());
+          break;
+        }
+      }
+    }
+    java.util.Collections.sort(needed);
+    System.out.printf(
+        Locale.ROOT,
+        "words of marked text to p < 1e-6 over %d runs: min %,d median %,d p90 %,d max %,d%n",
+        needed.size(),
+        needed.get(0),
+        needed.get(needed.size() / 2),
+        needed.get(needed.size() * 9 / 10),
+        needed.get(needed.size() - 1));
+  }
+
+  /** Share of words changed per answer of at least 50 words. */
+  static void changedPerAnswer(List<String> texts, Marker m) {
+    List<Double> shares = new java.util.ArrayList<>();
+    for (String t : texts) {
+      Marker.Stream s = m.open("");
+      s.feed(t);
+      s.finish();
+      if (s.words() >= 50) {
+        shares.add((double) s.changed() / s.words());
+      }
+    }
+    java.util.Collections.sort(shares);
+    System.out.printf(
+        Locale.ROOT,
+        "changed per answer (>= 50 words, %,d answers): median %.2f%% p99 %.2f%% max %.2f%%%n",
+        shares.size(),
+        100 * shares.get(shares.size() / 2),
+        100 * shares.get(shares.size() * 99 / 100),
+        100 * shares.get(shares.size() - 1));
+  }
+
+  public static void main(String[] args) {
+    Path folder = Objects.requireNonNull(Corpus.folder(), "no ../shared/data/prompts");
+    List<String> texts = Corpus.texts(folder, 20);
+    Dictionary d = Dictionary.standard();
+    Marker m = Marker.of(MarkerTest.MASTER.member("figures"));
+    long words = 0;
+    long eligible = 0;
+    long changed = 0;
+    long dictWords = 0;
+    Map<String, Integer> perPair = new HashMap<>();
+    for (String t : texts) {
+      Marker.Stream s = m.open("");
+      s.feed(t);
+      s.finish();
+      words += s.words();
+      eligible += s.eligible();
+      changed += s.changed();
+      for (String w : TextPass.words(t)) {
+        if (d.pairOf(w) != null) {
+          dictWords++;
+        }
+      }
+    }
+    Units u = Units.standard();
+    for (String t : texts) {
+      u.add("", t);
+    }
+    for (Units.Unit x : u.units()) {
+      perPair.merge(x.pair().id(), x.countA() + x.countB(), Integer::sum);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "texts %,d  words %,d  eligible %,d (%.2f per 100 words)  changed %,d (%.2f%%)  "
+            + "distinct dictionary words (per text) %,d  distinct units %,d%n",
+        texts.size(),
+        words,
+        eligible,
+        100.0 * eligible / words,
+        changed,
+        100.0 * changed / words,
+        dictWords,
+        u.units().size());
+    wordsToDetect(texts, m);
+    changedPerAnswer(texts, m);
+    perPair.entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue())
+        .limit(60)
+        .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %,8d%n", e.getKey(), e.getValue()));
+  }
+}

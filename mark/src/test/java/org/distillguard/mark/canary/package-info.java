@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.mark.canary;
+
+import org.jspecify.annotations.NullMarked;

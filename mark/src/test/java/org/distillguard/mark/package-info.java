@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.mark;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.mark.probe;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.mark.stats;
+
+import org.jspecify.annotations.NullMarked;

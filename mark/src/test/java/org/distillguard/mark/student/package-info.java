@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.mark.student;
+
+import org.jspecify.annotations.NullMarked;
