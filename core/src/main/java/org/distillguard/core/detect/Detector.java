@@ -161,6 +161,12 @@ public final class Detector {
     return java.util.Collections.unmodifiableList(raised);
   }
 
+  /** Whether the account belongs to a confirmed campaign (false without linking or if unseen). */
+  public boolean inConfirmedCampaign(String account) {
+    AccountState s = accounts.get(account);
+    return s != null && linker != null && linker.confirmed(s.index);
+  }
+
   /** Every reportable campaign so far, in id order; empty without linking. */
   public List<Campaign> campaigns() {
     return linker == null ? List.of() : linker.campaigns();

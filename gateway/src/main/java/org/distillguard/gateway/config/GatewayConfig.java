@@ -243,6 +243,13 @@ public final class GatewayConfig {
     @JsonProperty("min_requests")
     public @Nullable Integer minRequests;
 
+    /**
+     * Link accounts into campaigns (shared address ranges, clients, templates, creation bursts;
+     * docs/CAMPAIGNS.md): a confirmed campaign's members are flagged on its evidence, and the
+     * policy's campaign actions apply.
+     */
+    public boolean linking = true;
+
     /** Replay the journal at start so the detector's per-account state survives restarts. */
     @JsonProperty("replay_journal")
     public boolean replayJournal = true;

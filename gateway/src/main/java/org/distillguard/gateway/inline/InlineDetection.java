@@ -186,6 +186,14 @@ public final class InlineDetection implements AutoCloseable {
     }
     Verdict v = detector.observe(e);
     raise(e.account(), v, e.timeMillis());
+    // A campaign confirmed by this request flags members that sent nothing now: enforce on them
+    // too, before their next request.
+    List<String> others = List.copyOf(detector.raisedByCampaign());
+    for (String account : others) {
+      if (!account.equals(e.account())) {
+        raise(account, Verdict.DISTILLATION, e.timeMillis());
+      }
+    }
   }
 
   /** Publishes, persists and audits a verdict that went up. */
@@ -203,10 +211,8 @@ public final class InlineDetection implements AutoCloseable {
       return;
     }
     String reasons = reasons(a.reasons());
-    // Campaign linking plugs in here: when Assessment carries a campaign id and its confirmed
-    // state, pass them on; until then no account is in a campaign.
-    String campaign = null;
-    boolean confirmed = false;
+    String campaign = a.campaign();
+    boolean confirmed = campaign != null && detector.inConfirmedCampaign(account);
     AuditEntry entry;
     try {
       entry =

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * customers whose traffic looks automated); otherwise the most severe of the action configured for
  * the account's verdict and the one configured for its campaign membership.
  *
- * <p>Campaign membership arrives through {@link Standing#campaign()}; while the detector does not
- * link campaigns it is always null and the campaign actions never fire.
+ * <p>Campaign membership arrives through {@link Standing#campaign()}: the detector's campaign
+ * linking names the campaign and says whether it is confirmed (docs/CAMPAIGNS.md); with {@code
+ * detector.linking: false} it is always null and the campaign actions never fire.
  */
 public final class Policy {
   private final Action onSuspicious;
