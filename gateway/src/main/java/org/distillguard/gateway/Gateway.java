@@ -145,7 +145,7 @@ public final class Gateway implements AutoCloseable {
             vertx,
             client,
             config,
-            new Upstreams(config.upstreams),
+            new Upstreams(config.upstreams, config.baseDir),
             directory,
             () -> lists,
             policy,

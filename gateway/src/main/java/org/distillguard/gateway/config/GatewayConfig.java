@@ -121,6 +121,14 @@ public final class GatewayConfig {
     /** Model name patterns ({@code *} wildcard) this upstream serves; empty: any model. */
     public List<String> models = new ArrayList<>();
 
+    /**
+     * PEM file of the certificate authorities to trust for this upstream (a private upstream with
+     * its own CA); empty: the JDK's default trust store. Certificates and host names are always
+     * verified.
+     */
+    @JsonProperty("ca_file")
+    public String caFile = "";
+
     /** Connections kept per upstream. */
     @JsonProperty("max_connections")
     public int maxConnections = 256;
