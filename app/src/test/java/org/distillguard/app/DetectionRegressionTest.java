@@ -73,6 +73,8 @@ class DetectionRegressionTest {
             labels.toString(),
             "--verdicts",
             out.resolve("verdicts.jsonl").toString(),
+            "--campaigns",
+            out.resolve("campaigns.jsonl").toString(),
             "--bounds",
             boundsFile.toString());
     assertThat(code).as(eval.toString()).isZero();

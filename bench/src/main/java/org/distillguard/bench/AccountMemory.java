@@ -3,7 +3,13 @@ package org.distillguard.bench;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.distillguard.core.detect.Detector;
+import org.distillguard.core.detect.DetectorConfig;
 import org.distillguard.core.detect.Observation;
+import org.distillguard.core.detect.ScoringModel;
+import org.distillguard.core.event.AccountMeta;
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.link.LinkerConfig;
+import org.distillguard.core.link.Traits;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.distillguard.core.text.PromptFeatures;
 
@@ -11,10 +17,11 @@ import org.distillguard.core.text.PromptFeatures;
  * Heap retained per account by the detector at a million accounts: everything reachable from the
  * detector (state, map entry, account-id string), measured as the heap difference after full GCs.
  * Each account sees 20 varied requests first, and a fifth reach the suspicious band, so the
- * optional parts of the state exist in the realistic share.
+ * optional parts of the state exist in the realistic share. Campaign linking is on (its per-account
+ * arrays and value table are counted) unless {@code --no-linking} follows the account count.
  *
  * <pre>
- * java -Xmx8g -cp bench/target/benchmarks.jar org.distillguard.bench.AccountMemory [ACCOUNTS]
+ * java -Xmx8g -cp bench/target/benchmarks.jar org.distillguard.bench.AccountMemory [ACCOUNTS [--no-linking]]
  * </pre>
  */
 public final class AccountMemory {
@@ -30,12 +37,42 @@ public final class AccountMemory {
       analyzer.analyze("Rate the following answer on a scale of 1 to 10.", "You are a judge."),
     };
     long before = usedAfterGc();
-    Detector d = Detector.standard();
+    boolean linking = !(args.length > 1 && args[1].equals("--no-linking"));
+    Detector d =
+        new Detector(
+            DetectorConfig.defaults(),
+            ScoringModel.shipped(),
+            analyzer,
+            linking ? LinkerConfig.defaults() : null);
     SplittableRandom r = new SplittableRandom(1);
     long t = 1_767_225_600_000L;
     for (int round = 0; round < 20; round++) {
       for (int a = 0; a < accounts; a++) {
         boolean heavy = a % 5 == 0;
+        PromptFeatures text = texts[heavy ? round % texts.length : 2];
+        // Every account has its own card and home address, as most real accounts do: the
+        // linker's value table then holds a few values per account.
+        Traits traits =
+            Traits.of(
+                Exchange.builder("r", t, "acct-" + a)
+                    .ip(
+                        "100."
+                            + (64 + a % 64)
+                            + "."
+                            + ((a >>> 6) & 255)
+                            + "."
+                            + (1 + (a >>> 14) % 250))
+                    .userAgent(heavy ? "python-requests/2.32.3" : "OpenAI/Python 1.54.0")
+                    .accountMeta(
+                        new AccountMeta(
+                            t - 86_400_000L * (1 + a % 900),
+                            "pf-" + Integer.toHexString(a * 31 + 7),
+                            a % 3 == 0 ? "gmail.com" : "c" + (a % 5000) + ".example",
+                            null,
+                            null))
+                    .prompt("p")
+                    .build(),
+                text.system());
         d.observe(
             new Observation(
                 "acct-" + a,
@@ -50,7 +87,8 @@ public final class AccountMemory {
                 heavy,
                 600,
                 t - 86_400_000L,
-                texts[heavy ? round % texts.length : 2]));
+                text,
+                traits));
       }
     }
     long after = usedAfterGc();

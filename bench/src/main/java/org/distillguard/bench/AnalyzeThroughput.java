@@ -15,7 +15,8 @@ import org.distillguard.core.io.ParallelLogReader;
 /**
  * End-to-end throughput of {@code distillguard analyze} against the same run spending its time only
  * on parsing JSON (the same reader, the same threads, no text analysis, no detector, no output),
- * measured alternately in one JVM so that both see the same machine noise.
+ * and against {@code analyze --no-linking} (the cost of campaign linking), measured alternately in
+ * one JVM so that all three see the same machine noise.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar org.distillguard.bench.AnalyzeThroughput LOG [ROUNDS]
@@ -34,39 +35,54 @@ public final class AnalyzeThroughput {
     int threads = Runtime.getRuntime().availableProcessors();
     Path out = Files.createTempDirectory("dg-bench");
     long events = parseOnly(log, threads); // warm-up of both paths
-    analyze(log, out);
+    analyze(log, out, true);
+    analyze(log, out, false);
     double bestParse = Double.MAX_VALUE;
     double bestAnalyze = Double.MAX_VALUE;
+    double bestUnlinked = Double.MAX_VALUE;
     for (int r = 0; r < rounds; r++) {
       long t0 = System.nanoTime();
       parseOnly(log, threads);
       double p = (System.nanoTime() - t0) / 1e9;
       t0 = System.nanoTime();
-      analyze(log, out);
+      analyze(log, out, false);
+      double u = (System.nanoTime() - t0) / 1e9;
+      t0 = System.nanoTime();
+      analyze(log, out, true);
       double a = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "round %d: parse-only %.2f s (%,.0f ev/s)  analyze %.2f s (%,.0f ev/s)  ratio %.2f%n",
+          "round %d: parse-only %.2f s (%,.0f ev/s)  analyze --no-linking %.2f s (%,.0f ev/s)"
+              + "  analyze %.2f s (%,.0f ev/s)  analyze/parse %.2f  linked/unlinked %.2f%n",
           r + 1,
           p,
           events / p,
+          u,
+          events / u,
           a,
           events / a,
-          a / p);
+          a / p,
+          a / u);
       bestParse = Math.min(bestParse, p);
+      bestUnlinked = Math.min(bestUnlinked, u);
       bestAnalyze = Math.min(bestAnalyze, a);
     }
     System.out.printf(
         Locale.ROOT,
-        "events %,d, threads %d%nbest parse-only %.2f s = %,.0f events/s%nbest analyze    %.2f s"
-            + " = %,.0f events/s%nratio analyze/parse-only %.2f%n",
+        "events %,d, threads %d%nbest parse-only          %.2f s = %,.0f events/s%n"
+            + "best analyze --no-linking %.2f s = %,.0f events/s%n"
+            + "best analyze             %.2f s = %,.0f events/s%n"
+            + "ratio analyze/parse-only %.2f; linking costs %.1f%% of unlinked throughput%n",
         events,
         threads,
         bestParse,
         events / bestParse,
+        bestUnlinked,
+        events / bestUnlinked,
         bestAnalyze,
         events / bestAnalyze,
-        bestAnalyze / bestParse);
+        bestAnalyze / bestParse,
+        100 * (1 - bestUnlinked / bestAnalyze));
   }
 
   static long parseOnly(String log, int threads) throws Exception {
@@ -88,13 +104,19 @@ public final class AnalyzeThroughput {
     return n[0];
   }
 
-  static void analyze(String log, Path out) {
+  static void analyze(String log, Path out, boolean linking) {
     StringWriter sink = new StringWriter();
+    String[] args =
+        linking
+            ? new String[] {"analyze", "--no-progress", "--out", out.toString(), log}
+            : new String[] {
+              "analyze", "--no-progress", "--no-linking", "--out", out.toString(), log
+            };
     int code =
         Main.newCommandLine()
             .setOut(new PrintWriter(sink))
             .setErr(new PrintWriter(sink))
-            .execute("analyze", "--no-progress", "--out", out.toString(), log);
+            .execute(args);
     if (code != 0) {
       throw new IllegalStateException("analyze failed: " + sink);
     }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.distillguard.core.detect.Detector;
+import org.distillguard.core.detect.DetectorConfig;
 import org.distillguard.core.detect.Observation;
+import org.distillguard.core.detect.ScoringModel;
 import org.distillguard.core.detect.Verdict;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.io.ExchangeParser;
@@ -43,6 +45,7 @@ public class DetectorBenchmark {
   private final ExchangeParser parser = new ExchangeParser();
   private final PromptAnalyzer analyzer = PromptAnalyzer.standard();
   private Detector detector = Detector.standard();
+  private Detector unlinked = Detector.standard();
   private int i;
 
   @Setup
@@ -56,8 +59,10 @@ public class DetectorBenchmark {
       lines[k] = ExchangeWriter.toJson(exchanges[k]).getBytes(StandardCharsets.UTF_8);
     }
     detector = Detector.standard();
+    unlinked = new Detector(DetectorConfig.defaults(), ScoringModel.shipped(), analyzer, null);
     for (Observation o : observations) {
       detector.observe(o); // warm state: every account exists
+      unlinked.observe(o);
     }
   }
 
@@ -78,9 +83,15 @@ public class DetectorBenchmark {
     return analyzer.analyze(exchanges[next()]);
   }
 
-  /** Stage 3: the per-event update of account state, scoring and verdict. */
+  /** Stage 3: the per-event update of account state, scoring, verdict and campaign linking. */
   @Benchmark
   public Verdict updateAccount() {
     return detector.observe(observations[next()]);
+  }
+
+  /** Stage 3 without campaign linking ({@code analyze --no-linking}), for comparison. */
+  @Benchmark
+  public Verdict updateAccountUnlinked() {
+    return unlinked.observe(observations[next()]);
   }
 }

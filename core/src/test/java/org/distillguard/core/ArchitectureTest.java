@@ -38,4 +38,13 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.distillguard.core.detect..");
+
+  @ArchTest
+  static final ArchRule linkingKnowsNothingOfPerAccountScoring =
+      noClasses()
+          .that()
+          .resideInAPackage("org.distillguard.core.link..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.distillguard.core.detect..", "org.distillguard.core.io..");
 }

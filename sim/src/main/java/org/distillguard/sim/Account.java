@@ -20,7 +20,10 @@ final class Account {
   final String id;
   final SplittableRandom rng;
   final World world;
-  final int utcOffsetMinutes;
+
+  /** Local time of the account's user; a team member takes the company's ({@link #relocate}). */
+  int utcOffsetMinutes;
+
   @Nullable String org;
   String apiKey;
   String ip;
@@ -51,6 +54,14 @@ final class Account {
     this.meta =
         new AccountMeta(
             world.start() - 365 * World.DAY, "pf-" + Rng.hex(rng, 8), null, "tier-1", country);
+  }
+
+  /** Moves the account to {@code country} and its time zone (a team member works where it is). */
+  void relocate(String country, int utcOffsetMinutes) {
+    this.utcOffsetMinutes = utcOffsetMinutes;
+    meta =
+        new AccountMeta(
+            meta.createdMillis(), meta.paymentFp(), meta.emailDomain(), meta.tier(), country);
   }
 
   String newKey() {

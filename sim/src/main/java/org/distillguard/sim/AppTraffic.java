@@ -48,12 +48,11 @@ final class AppTraffic implements Traffic {
     this.usersOffsetMinutes = 60 * Rng.uniformInt(r, spec.param("users_utc_offset_hours"));
     this.followUp = spec.param("follow_up_probability").min();
     int nips = Math.max(1, Rng.uniformInt(r, spec.param("ip_count")));
-    List<String> ipList = new ArrayList<>();
-    String prefix = Infra.cloudPrefix(r);
+    int[] hosts = new int[nips];
+    String ownPrefix = Infra.cloudPrefix(r);
     for (int i = 0; i < nips; i++) {
-      ipList.add(prefix + (1 + r.nextInt(254)));
+      hosts[i] = 1 + r.nextInt(254);
     }
-    this.ips = List.copyOf(ipList);
     String company = Rng.pick(r, Infra.COMPANY_WORDS);
     String name = Rng.pick(r, "Nova", "Aria", "Milo", "Sage", "Piper");
     this.persona =
@@ -74,7 +73,6 @@ final class AppTraffic implements Traffic {
     this.slots = new SessionTraffic.Conversation[n];
     this.slotTurn = new int[n];
     a.org = "org-" + company + "-" + Rng.hex(r, 4);
-    a.ip = ips.get(0);
     a.userAgent =
         Rng.pick(r, "OpenAI/NodeJS 4.73.0", "OpenAI/Python 1.54.0", "Anthropic/TypeScript 0.32.1");
     a.endpoint = Infra.endpointFor(a.userAgent, r);
@@ -84,6 +82,19 @@ final class AppTraffic implements Traffic {
         "pf-" + Rng.hex(r, 8),
         company + ".example",
         Rng.pick(r, "tier-4", "tier-5", "enterprise"));
+    // Drawn last, after the draws of earlier versions: many apps run in the same big cloud region
+    // and leave through its NAT gateways, so some share a /24 with each other and with whatever
+    // else runs there (distillers included).
+    String prefix =
+        Rng.chance(r, spec.param("busy_cloud_prefix_probability").min())
+            ? Infra.busyCloudPrefix(r)
+            : ownPrefix;
+    List<String> ipList = new ArrayList<>(nips);
+    for (int h : hosts) {
+      ipList.add(prefix + h);
+    }
+    this.ips = List.copyOf(ipList);
+    a.ip = ips.get(0);
   }
 
   /** Users' activity by their local hour: low at night, peak in the evening. */

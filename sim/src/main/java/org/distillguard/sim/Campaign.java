@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * What the accounts of one hydra campaign share, because one operator set them up: a few payment
  * instruments, one or a few address ranges (a cloud /24 or residential-proxy /24s), one client, one
  * prompt template and a prompt set partitioned between the accounts so that no account's volume
- * stands out. Linking accounts through these shared traces is how a campaign is caught.
+ * stands out. Some of its prefixes may be busy ones shared with benign customers. Linking accounts
+ * through these shared traces is how a campaign is caught.
  */
 final class Campaign {
   private static final String[] SYSTEM_PROMPTS = {
@@ -69,7 +70,6 @@ final class Campaign {
     } else {
       ps.add(Infra.cloudPrefix(r));
     }
-    this.prefixes = List.copyOf(ps);
     List<String> fps = new ArrayList<>();
     int nfp = Math.max(1, Rng.uniformInt(r, spec.param("payment_fingerprints")));
     for (int i = 0; i < nfp; i++) {
@@ -114,6 +114,16 @@ final class Campaign {
       sliceLength[i] = Math.max(1, Rng.uniformInt(r, quota));
       at += sliceLength[i];
     }
+    // Drawn last, after the draws of earlier versions: some of the campaign's prefixes are busy
+    // ones shared with unrelated customers (mobile proxies exit through carrier CGNAT, cloud VMs
+    // through the region's NAT gateways), where an address says little about who is behind it.
+    double busy = spec.param("busy_prefix_probability").min();
+    for (int i = 0; i < ps.size(); i++) {
+      if (Rng.chance(r, busy)) {
+        ps.set(i, residential ? Infra.cgnatPrefix(r) : Infra.busyCloudPrefix(r));
+      }
+    }
+    this.prefixes = List.copyOf(ps);
   }
 
   int sliceStart(int member) {

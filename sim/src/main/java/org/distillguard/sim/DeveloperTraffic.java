@@ -7,14 +7,19 @@ import org.distillguard.core.event.Params;
 import org.distillguard.sim.PromptCorpus.Prompt;
 import org.distillguard.sim.PromptCorpus.Purpose;
 import org.distillguard.sim.Scenario.PopulationSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A developer building on the API: weekday work hours, coding questions with follow-ups, SDK
  * clients, some system and tool prompts, tuned parameters. Code prompts resemble distillation sets
  * (GPTeacher codegen is one), which is exactly why developers are a hard benign population.
+ *
+ * <p>The same behaviour drives each member of a {@code team} ({@link Company}): then the client,
+ * parameters, system prompt, office, card, email domain and time zone are the company's, and only
+ * the working habits and the home address are the member's own.
  */
 final class DeveloperTraffic extends SessionTraffic {
-  private static final String[] SYSTEM_PROMPTS = {
+  static final String[] SYSTEM_PROMPTS = {
     "You are a senior software engineer. Answer with concise, idiomatic code.",
     "You are a helpful coding assistant. Explain briefly, then give the code.",
     "You are a code reviewer. Point out bugs first, style last.",
@@ -41,8 +46,25 @@ final class DeveloperTraffic extends SessionTraffic {
   private final List<Prompt> organicCode;
   private final List<Prompt> code;
 
+  /** The one system prompt this account's code sets, or null to pick one per conversation. */
+  private final @Nullable String ownSystem;
+
+  private final @Nullable Company team;
+  private final String homeIp;
+
+  /** A developer on their own. */
   DeveloperTraffic(Account a, PopulationSpec spec, long start, long end) {
-    super(a, start, end);
+    this(a, spec, start, end, null, 0);
+  }
+
+  /**
+   * A developer on their own ({@code team} null), or member {@code member} of a team, which starts
+   * sending once its account exists.
+   */
+  DeveloperTraffic(
+      Account a, PopulationSpec spec, long start, long end, @Nullable Company team, int member) {
+    super(a, team == null ? start : Math.max(start, team.created(member) + World.HOUR), end);
+    this.team = team;
     var r = a.rng;
     salt = r.nextLong();
     sessionsPerDay = Rng.uniform(r, spec.param("sessions_per_day"));
@@ -55,10 +77,28 @@ final class DeveloperTraffic extends SessionTraffic {
     thinkMin = think.min() * 1000;
     thinkMax = Math.max(think.max(), think.min() + 1) * 1000;
     organicShare = spec.param("organic_code_share").min();
-    systemProbability = spec.param("system_prompt_probability").min();
+    // A team whose wrapper sets no system prompt sends none.
+    systemProbability =
+        team != null && team.systemPrompt == null
+            ? 0
+            : spec.param("system_prompt_probability").min();
     toolProbability = spec.param("tool_prompt_probability").min();
     organicCode = a.world.corpus().pool(Purpose.ORGANIC_CODE);
     code = a.world.corpus().pool(Purpose.CODE);
+    if (team != null) {
+      params = team.params;
+      homeIp = Infra.residential(r);
+      a.relocate(team.country, team.utcOffsetMinutes);
+      a.ip = Rng.pick(r, team.officeIps);
+      a.userAgent = team.userAgent;
+      a.endpoint = team.endpoint;
+      a.baseModel = team.baseModel;
+      a.adoptsNewModel = team.adoptsNewModel;
+      a.adoptDelayMillis = team.adoptDelayMillis;
+      a.meta(team.created(member), team.paymentFp, team.emailDomain, team.tier);
+      ownSystem = team.systemPrompt;
+      return;
+    }
     // Each developer settles on one configuration in their code and keeps it.
     params =
         Params.NONE
@@ -66,6 +106,7 @@ final class DeveloperTraffic extends SessionTraffic {
             .withTemperature(Rng.chance(r, 0.4) ? Rng.pick(r, List.of(0.0, 0.2, 0.7)) : null)
             .withStream(Rng.chance(r, 0.3) ? Boolean.TRUE : null);
     a.ip = Rng.chance(r, 0.6) ? Infra.office(r) : Infra.residential(r);
+    homeIp = a.ip;
     a.userAgent = Rng.pick(r, Infra.SDKS);
     a.endpoint = Infra.endpointFor(a.userAgent, r);
     a.baseModel = Rng.chance(r, 0.8) ? World.LARGE : World.SMALL;
@@ -78,6 +119,11 @@ final class DeveloperTraffic extends SessionTraffic {
             ? Rng.pick(r, Infra.CONSUMER_EMAIL)
             : Rng.pick(r, Infra.COMPANY_WORDS) + ".example",
         Rng.pick(r, "tier-1", "tier-2", "tier-3", "tier-4"));
+    // Drawn last, so the draws above (and the behaviour they set) are those of earlier versions.
+    ownSystem =
+        Rng.chance(r, spec.param("generic_system_prompt_probability").min())
+            ? Company.GENERIC_SYSTEM_PROMPT
+            : null;
   }
 
   @Override
@@ -100,6 +146,15 @@ final class DeveloperTraffic extends SessionTraffic {
   }
 
   @Override
+  void onSessionStart(long t) {
+    Company c = team;
+    if (c != null) {
+      // Hybrid work: some days from home; in the office, whichever NAT address the session gets.
+      a.ip = Rng.chance(a.rng, c.remoteProbability) ? homeIp : Rng.pick(a.rng, c.officeIps);
+    }
+  }
+
+  @Override
   int conversationsPerSession() {
     return 1 + a.rng.nextInt(maxConversations);
   }
@@ -119,7 +174,7 @@ final class DeveloperTraffic extends SessionTraffic {
     if (Rng.chance(a.rng, toolProbability)) {
       system = TOOL_PROMPT;
     } else if (Rng.chance(a.rng, systemProbability)) {
-      system = Rng.pick(a.rng, SYSTEM_PROMPTS);
+      system = ownSystem != null ? ownSystem : Rng.pick(a.rng, SYSTEM_PROMPTS);
     }
     return new Conversation(a.conversationId(), system, turns);
   }
@@ -136,6 +191,6 @@ final class DeveloperTraffic extends SessionTraffic {
 
   @Override
   public Label label() {
-    return new Label(a.id, "developer", false, null, null);
+    return new Label(a.id, team == null ? "developer" : "team", false, null, null);
   }
 }

@@ -7,8 +7,13 @@ import java.util.SplittableRandom;
  *
  * <p>Every address comes from a range that can never be a real client: the documentation ranges
  * (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32), the shared address space
- * 100.64.0.0/10 (stands in for residential ISPs) and the benchmarking range 198.18.0.0/15 (stands
- * in for cloud providers). A detector tuned on this log therefore learns shapes, not real ranges.
+ * 100.64.0.0/10 (stands in for residential ISPs), the benchmarking range 198.18.0.0/15 (stands in
+ * for cloud providers) and the reserved range 240.0.0.0/4 (stands in for business lines: company
+ * offices). A detector tuned on this log therefore learns shapes, not real ranges.
+ *
+ * <p>Real address space is not uniform: a carrier's CGNAT pool or a big cloud region's NAT gateways
+ * put many unrelated customers behind a few /24s. {@link #CGNAT_PREFIXES} and {@link
+ * #BUSY_CLOUD_PREFIXES} are those busy prefixes; sharing one of them is weak evidence of anything.
  */
 final class Infra {
   private Infra() {}
@@ -96,6 +101,44 @@ final class Infra {
 
   static String cloudPrefix(SplittableRandom r) {
     return "198." + (18 + r.nextInt(2)) + "." + r.nextInt(256) + ".";
+  }
+
+  /**
+   * A few busy carrier-grade NAT /24s (RFC 6598 space): a mobile or fixed-line carrier that puts
+   * hundreds of subscribers behind each public address of a small pool. Fixed, so every run (and
+   * every seed) has the same busy prefixes, as a real provider sees the same big carriers daily.
+   */
+  static final String[] CGNAT_PREFIXES = {
+    "100.64.0.", "100.64.1.", "100.72.16.", "100.81.4.", "100.96.12.", "100.120.7."
+  };
+
+  /**
+   * The busiest cloud /24s: the NAT-gateway egress of one big region, shared by the tenants (apps,
+   * batch jobs, and distillers) that run there.
+   */
+  static final String[] BUSY_CLOUD_PREFIXES = {"198.18.0.", "198.18.1.", "198.19.0."};
+
+  /** An address of a carrier's CGNAT pool: one of the busy prefixes, any host. */
+  static String cgnat(SplittableRandom r) {
+    return Rng.pick(r, CGNAT_PREFIXES) + (1 + r.nextInt(254));
+  }
+
+  /** One of the busy cloud /24s (without the last octet). */
+  static String busyCloudPrefix(SplittableRandom r) {
+    return Rng.pick(r, BUSY_CLOUD_PREFIXES);
+  }
+
+  /** A busy CGNAT /24 (without the last octet): where mobile residential proxies exit. */
+  static String cgnatPrefix(SplittableRandom r) {
+    return Rng.pick(r, CGNAT_PREFIXES);
+  }
+
+  /**
+   * A company's own office /24 (without the last octet) on a business line: 240.0.0.0/5, so 2^19
+   * prefixes and two companies share one only by a rare coincidence.
+   */
+  static String officePrefix(SplittableRandom r) {
+    return (240 + r.nextInt(8)) + "." + r.nextInt(256) + "." + r.nextInt(256) + ".";
   }
 
   /** An office NAT address: a few well-known documentation ranges. */

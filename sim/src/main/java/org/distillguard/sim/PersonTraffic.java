@@ -7,12 +7,14 @@ import org.distillguard.core.event.Params;
 import org.distillguard.sim.PromptCorpus.Prompt;
 import org.distillguard.sim.PromptCorpus.Purpose;
 import org.distillguard.sim.Scenario.PopulationSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A person using the API (directly or through a web client) for their own questions: a few sessions
  * on most days in waking hours, multi-turn conversations with organic prompts, default parameters.
  * A small fraction has one heavy day with eight times the usual sessions: the benign case a volume
- * threshold gets wrong.
+ * threshold gets wrong. Some home lines are behind carrier-grade NAT: many unrelated people leave
+ * through a few busy /24s ({@link Infra#CGNAT_PREFIXES}).
  */
 final class PersonTraffic extends SessionTraffic {
   private static final int HEAVY_DAY_BOOST = 8;
@@ -30,6 +32,10 @@ final class PersonTraffic extends SessionTraffic {
   private final double maxTokensProbability;
   private final double ipv6Probability;
   private final String homeIp;
+
+  /** The carrier's busy CGNAT /24 when the person's home line is behind carrier-grade NAT. */
+  private final @Nullable String cgnatPrefix;
+
   private final String mobileIp;
   private final List<Prompt> prompts;
 
@@ -54,10 +60,10 @@ final class PersonTraffic extends SessionTraffic {
     web = Rng.chance(r, spec.param("web_client_probability").min());
     maxTokensProbability = spec.param("max_tokens_probability").min();
     ipv6Probability = spec.param("ipv6_probability").min();
-    homeIp = Infra.residential(r);
+    String home = Infra.residential(r);
     mobileIp = Infra.ipv6(r);
     prompts = a.world.corpus().pool(Purpose.ORGANIC);
-    a.ip = homeIp;
+    a.ip = home;
     a.userAgent = web ? Rng.pick(r, Infra.BROWSERS) : Rng.pick(r, Infra.SDKS);
     a.endpoint = Infra.endpointFor(a.userAgent, r);
     a.baseModel = Rng.chance(r, 0.7) ? World.LARGE : World.SMALL;
@@ -68,6 +74,11 @@ final class PersonTraffic extends SessionTraffic {
         "pf-" + Rng.hex(r, 8),
         Rng.pick(r, Infra.CONSUMER_EMAIL),
         Rng.pick(r, "free", "free", "tier-1", "tier-2"));
+    // Drawn last, so the draws above (and the behaviour they set) are those of earlier versions.
+    cgnatPrefix =
+        Rng.chance(r, spec.param("cgnat_probability").min()) ? Infra.cgnatPrefix(r) : null;
+    homeIp = cgnatPrefix == null ? home : cgnatPrefix + (1 + r.nextInt(254));
+    a.ip = homeIp;
   }
 
   @Override
@@ -100,7 +111,12 @@ final class PersonTraffic extends SessionTraffic {
 
   @Override
   void onSessionStart(long t) {
-    a.ip = Rng.chance(a.rng, ipv6Probability) ? mobileIp : homeIp;
+    if (Rng.chance(a.rng, ipv6Probability)) {
+      a.ip = mobileIp;
+    } else {
+      // Behind CGNAT each session may leave through another address of the carrier's pool.
+      a.ip = cgnatPrefix == null ? homeIp : cgnatPrefix + (1 + a.rng.nextInt(254));
+    }
   }
 
   @Override

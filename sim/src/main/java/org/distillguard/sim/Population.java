@@ -25,20 +25,12 @@ enum Population {
       p("high_volume_day_fraction", 0.03),
       p("max_tokens_probability", 0.1),
       p("ipv6_probability", 0.15),
-      p("web_client_probability", 0.5)),
+      p("web_client_probability", 0.5),
+      p("cgnat_probability", 0.15)),
   DEVELOPER(
       "developer",
       false,
-      p("sessions_per_day", 2, 6),
-      p("weekend_day_probability", 0.1),
-      p("conversations_per_session", 1, 4),
-      p("follow_up_probability", 0.5),
-      p("think_seconds", 15, 180),
-      p("work_start_hour", 8, 10),
-      p("work_hours", 8, 10),
-      p("organic_code_share", 0.6),
-      p("system_prompt_probability", 0.4),
-      p("tool_prompt_probability", 0.15)),
+      coding(p("system_prompt_probability", 0.4), p("generic_system_prompt_probability", 0.3))),
   APP(
       "app",
       false,
@@ -47,7 +39,8 @@ enum Population {
       p("follow_up_probability", 0.45),
       p("users_utc_offset_hours", -8, 9),
       p("ip_count", 2, 4),
-      p("templated_system_prompt_fraction", 0.25)),
+      p("templated_system_prompt_fraction", 0.25),
+      p("busy_cloud_prefix_probability", 0.4)),
   PIPELINE(
       "pipeline",
       false,
@@ -63,6 +56,18 @@ enum Population {
       p("runs", 1, 2),
       p("requests_per_second", 0.5, 4),
       p("logprobs_probability", 0.3)),
+  TEAM(
+      "team",
+      false,
+      coding(
+          p("accounts", 3, 12),
+          p("company_age_days", 90, 1500),
+          p("onboarding_accounts", 2, 4),
+          p("new_account_probability", 0.1),
+          p("office_ips", 1, 4),
+          p("remote_session_probability", 0.2),
+          p("system_prompt_probability", 0.7),
+          p("generic_system_prompt_probability", 0.5))),
   BULK(
       "bulk",
       true,
@@ -107,7 +112,8 @@ enum Population {
       p("launch_spread_hours", 6, 48),
       p("residential_proxy_probability", 0.5),
       p("system_prompt_probability", 0.5),
-      p("max_tokens", 2048, 8192)),
+      p("max_tokens", 2048, 8192),
+      p("busy_prefix_probability", 0.25)),
   STEALTH(
       "stealth",
       true,
@@ -139,6 +145,27 @@ enum Population {
     this.defaults = Collections.unmodifiableSortedMap(m);
   }
 
+  /**
+   * The work-hours coding behaviour shared by developers and the members of a team (both are driven
+   * by {@link DeveloperTraffic}), followed by {@code own} parameters.
+   */
+  private static Object[][] coding(Object[]... own) {
+    Object[][] common = {
+      p("sessions_per_day", 2, 6),
+      p("weekend_day_probability", 0.1),
+      p("conversations_per_session", 1, 4),
+      p("follow_up_probability", 0.5),
+      p("think_seconds", 15, 180),
+      p("work_start_hour", 8, 10),
+      p("work_hours", 8, 10),
+      p("organic_code_share", 0.6),
+      p("tool_prompt_probability", 0.15)
+    };
+    Object[][] all = java.util.Arrays.copyOf(common, common.length + own.length);
+    System.arraycopy(own, 0, all, common.length, own.length);
+    return all;
+  }
+
   private static Object[] p(String key, double v) {
     return new Object[] {key, Range.of(v)};
   }
@@ -158,6 +185,51 @@ enum Population {
 
   SortedMap<String, Range> defaults() {
     return defaults;
+  }
+
+  /** Parameters counting things that must exist at least once (a team of zero accounts, ...). */
+  private static final java.util.Set<String> AT_LEAST_ONE =
+      java.util.Set.of("accounts", "office_ips", "onboarding_accounts", "ip_count");
+
+  /** Parameters that are an hour of the local day or a span within one day. */
+  private static final java.util.Set<String> HOURS_OF_DAY =
+      java.util.Set.of(
+          "wake_hour",
+          "sleep_hour",
+          "work_start_hour",
+          "work_hours",
+          "window_start_hour",
+          "window_hours");
+
+  /**
+   * Why {@code value} is not a valid value for parameter {@code key}, or null when it is. Shares
+   * ({@code _probability}, {@code _fraction}, {@code _share}) lie in [0, 1], hours of the day in
+   * [0, 24], counts of things that must exist are at least 1, time zones in [-12, 14]; everything
+   * else (rates, counts, days, seconds, tokens, temperature) is at least 0.
+   */
+  static @Nullable String invalid(String key, Range value) {
+    double lo = 0;
+    double hi = Double.POSITIVE_INFINITY;
+    if (key.endsWith("_probability") || key.endsWith("_fraction") || key.endsWith("_share")) {
+      hi = 1;
+    } else if (HOURS_OF_DAY.contains(key)) {
+      hi = 24;
+    } else if (key.equals("users_utc_offset_hours")) {
+      lo = -12;
+      hi = 14;
+    } else if (AT_LEAST_ONE.contains(key)) {
+      lo = 1;
+    }
+    if (value.min() >= lo && value.max() <= hi && !Double.isInfinite(value.max())) {
+      return null;
+    }
+    return hi == Double.POSITIVE_INFINITY
+        ? "must be at least " + fmt(lo)
+        : "must lie in [" + fmt(lo) + ", " + fmt(hi) + "]";
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   static @Nullable Population byName(String name) {

@@ -40,7 +40,8 @@ public record Scenario(
    * One population of the scenario.
    *
    * @param kind the population name ({@code person}, {@code bulk}, ...)
-   * @param count how many accounts (for {@code hydra}: how many campaigns)
+   * @param count how many accounts (for {@code hydra}: how many campaigns; {@code team}: how many
+   *     companies)
    * @param params the parameters given in the file; absent ones take the population's defaults
    */
   public record PopulationSpec(String kind, int count, SortedMap<String, Range> params) {

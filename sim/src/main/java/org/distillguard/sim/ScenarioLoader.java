@@ -147,7 +147,13 @@ public final class ScenarioLoader {
                   + String.join(", ", pop.defaults().keySet())
                   + ")");
         }
-        params.put(key, range(e.getValue(), where + ".params." + key));
+        Range value = range(e.getValue(), where + ".params." + key);
+        String why = Population.invalid(key, value);
+        if (why != null) {
+          throw new SimulatorInputException(
+              where + ".params." + key + ": " + why + " (got " + show(value) + ")");
+        }
+        params.put(key, value);
       }
     }
     return new PopulationSpec(kind, count, params);
@@ -203,6 +209,10 @@ public final class ScenarioLoader {
           where + ": " + field + " must be a whole number from " + min + " to " + max);
     }
     return v.asInt();
+  }
+
+  private static String show(Range r) {
+    return r.min() == r.max() ? Double.toString(r.min()) : "[" + r.min() + ", " + r.max() + "]";
   }
 
   private static String at(JsonProcessingException e) {

@@ -166,9 +166,13 @@ public final class Simulator {
     return plan().size();
   }
 
-  /** One account to create: which population, which member, which campaign. */
+  /** One account to create: which population, which member, which campaign or company. */
   private record Slot(
-      int population, PopulationSpec spec, long member, @Nullable Campaign campaign) {}
+      int population,
+      PopulationSpec spec,
+      long member,
+      @Nullable Campaign campaign,
+      @Nullable Company company) {}
 
   private List<Slot> plan() {
     World world = world();
@@ -178,15 +182,22 @@ public final class Simulator {
       PopulationSpec spec = pops.get(pi);
       int count = scaled(spec.count());
       boolean hydra = Population.HYDRA.label().equals(spec.kind());
+      boolean team = Population.TEAM.label().equals(spec.kind());
       for (int i = 0; i < count; i++) {
         if (hydra) {
           SplittableRandom cr = new SplittableRandom(Rng.mix(options.seed(), pi, -1 - i));
           Campaign c = new Campaign("camp-" + Rng.hex(cr, 6), cr, world, spec);
           for (int m = 0; m < c.size; m++) {
-            slots.add(new Slot(pi, spec, i * 1_000_000L + m, c));
+            slots.add(new Slot(pi, spec, i * 1_000_000L + m, c, null));
+          }
+        } else if (team) {
+          SplittableRandom cr = new SplittableRandom(Rng.mix(options.seed(), pi, -1 - i));
+          Company c = new Company(cr, world, spec);
+          for (int m = 0; m < c.size; m++) {
+            slots.add(new Slot(pi, spec, i * 1_000_000L + m, null, c));
           }
         } else {
-          slots.add(new Slot(pi, spec, i, null));
+          slots.add(new Slot(pi, spec, i, null, null));
         }
       }
     }
@@ -248,6 +259,14 @@ public final class Simulator {
       case APP -> new AppTraffic(a, spec);
       case PIPELINE -> new PipelineTraffic(a, spec);
       case BENCHMARK -> new BenchmarkTraffic(a, spec);
+      case TEAM ->
+          new DeveloperTraffic(
+              a,
+              spec,
+              w.start(),
+              w.end(),
+              java.util.Objects.requireNonNull(s.company()),
+              (int) (s.member() % 1_000_000));
       case BULK -> BulkTraffic.create(a, spec);
       case COT -> new CotTraffic(a, spec);
       case SWEEP -> new SweepTraffic(a, spec);

@@ -100,7 +100,8 @@ class SimulatorTest {
             "human_prompts",
             "hydra",
             "stealth",
-            "turncoat");
+            "turncoat",
+            "team");
     for (Label l : run.labels()) {
       assertThat(l.distill())
           .isEqualTo(Objects.requireNonNull(Population.byName(l.klass())).distill());
@@ -220,6 +221,7 @@ class SimulatorTest {
             HydraTraffic.class,
             TurncoatTraffic.class,
             Campaign.class,
+            Company.class,
             Account.class)) {
       for (Field f : c.getDeclaredFields()) {
         boolean container =

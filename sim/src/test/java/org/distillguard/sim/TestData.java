@@ -30,7 +30,8 @@ final class TestData {
         {"kind": "human_prompts", "count": 1, "params": {"requests_per_hour": 30, "active_hours": 4}},
         {"kind": "hydra", "count": 2, "params": {"accounts": [5, 8], "requests_per_account": [3, 10]}},
         {"kind": "stealth", "count": 1, "params": {"sessions_per_day": 3}},
-        {"kind": "turncoat", "count": 2, "params": {"requests_per_hour": 10}}
+        {"kind": "turncoat", "count": 2, "params": {"requests_per_hour": 10}},
+        {"kind": "team", "count": 2, "params": {"accounts": [3, 4]}}
        ]}
       """;
 

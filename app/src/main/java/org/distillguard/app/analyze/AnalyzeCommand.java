@@ -24,10 +24,13 @@ import org.distillguard.core.detect.DetectorConfig;
 import org.distillguard.core.detect.Reason;
 import org.distillguard.core.detect.ScoringModel;
 import org.distillguard.core.detect.Verdict;
+import org.distillguard.core.io.CampaignJson;
 import org.distillguard.core.io.InputException;
 import org.distillguard.core.io.LineSource;
 import org.distillguard.core.io.Rfc3339;
 import org.distillguard.core.io.VerdictJson;
+import org.distillguard.core.link.Campaign;
+import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -131,6 +134,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
   Map<String, String> modelReleases = new LinkedHashMap<>();
 
   @Option(
+      names = "--no-linking",
+      description = "Judge accounts one by one: no campaign linking, campaigns.jsonl stays empty.")
+  boolean noLinking;
+
+  @Option(
+      names = "--link-threshold",
+      paramLabel = "POINTS",
+      description =
+          "Points of shared evidence (payment, address range, template, ...) that link two"
+              + " accounts into one campaign; see docs/CAMPAIGNS.md (default: ${DEFAULT-VALUE}).")
+  double linkThreshold = LinkerConfig.defaults().linkThreshold();
+
+  @Option(
       names = "--scoring-model",
       paramLabel = "FILE",
       description = "A scoring model (.properties) to use instead of the shipped one.")
@@ -161,7 +177,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     Detector detector;
     try {
-      detector = new Detector(config(), loadModel(), PromptAnalyzer.standard());
+      detector = new Detector(config(), loadModel(), PromptAnalyzer.standard(), linkerConfig());
     } catch (IllegalArgumentException | IOException e) {
       err.println("distillguard analyze: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -196,10 +212,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     try {
       List<Assessment> all = sorted(detector);
+      List<Campaign> campaigns = detector.campaigns();
       writeVerdicts(all);
-      writeAtomically(out.resolve("campaigns.jsonl"), w -> {});
-      ReportWriter.write(analysis, all, files, reportAccounts, out.resolve("report.html"));
-      summary(stdout, analysis, all, seconds);
+      writeAtomically(
+          out.resolve("campaigns.jsonl"),
+          w -> {
+            for (Campaign c : campaigns) {
+              w.write(CampaignJson.toJson(c));
+              w.write('\n');
+            }
+          });
+      ReportWriter.write(
+          analysis, all, campaigns, files, reportAccounts, out.resolve("report.html"));
+      summary(stdout, analysis, all, campaigns, seconds);
     } catch (IOException e) {
       err.println("distillguard analyze: cannot write to " + out + ": " + e.getMessage());
       return Main.EXIT_INTERNAL;
@@ -216,6 +241,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     if (maxLineBytes < 1024) {
       return "--max-line-bytes must be at least 1024, got " + maxLineBytes;
+    }
+    if (!(linkThreshold > 0)) {
+      return "--link-threshold must be positive, got " + linkThreshold;
     }
     if (minRequests < 1) {
       return "--min-requests must be at least 1, got " + minRequests;
@@ -242,6 +270,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return new DetectorConfig(suspiciousAt, distillationAt, minRequests, releases);
   }
 
+  private @Nullable LinkerConfig linkerConfig() {
+    if (noLinking) {
+      return null;
+    }
+    LinkerConfig d = LinkerConfig.defaults();
+    return new LinkerConfig(
+        linkThreshold,
+        d.youngMillis(),
+        d.burstMillis(),
+        d.campaignMinRequests(),
+        d.confirmMinSize());
+  }
+
   private ScoringModel loadModel() throws IOException {
     if (scoringModel == null) {
       return ScoringModel.shipped();
@@ -264,7 +305,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.resolve("verdicts.jsonl"),
         w -> {
           for (Assessment a : all) {
-            w.write(VerdictJson.toJson(a, null));
+            w.write(VerdictJson.toJson(a));
             w.write('\n');
           }
         });
@@ -288,7 +329,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
-  private void summary(PrintWriter o, Analysis a, List<Assessment> all, double seconds) {
+  private void summary(
+      PrintWriter o, Analysis a, List<Assessment> all, List<Campaign> campaigns, double seconds) {
     Map<Verdict, Long> counts = a.verdictCounts();
     o.printf(
         Locale.ROOT,
@@ -311,7 +353,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
       long c = counts.getOrDefault(v, 0L);
       o.printf(Locale.ROOT, "  %-13s %,9d  %5.1f%%%n", v.id(), c, n == 0 ? 0 : 100.0 * c / n);
     }
-    o.println("campaigns: 0 (campaign linking is not part of this release)");
+    if (noLinking) {
+      o.println("campaigns: not linked (--no-linking)");
+    } else {
+      long confirmed = campaigns.stream().filter(Campaign::confirmed).count();
+      o.printf(
+          Locale.ROOT,
+          "campaigns: %,d (%,d confirmed, %,d accounts in them)%n",
+          campaigns.size(),
+          confirmed,
+          campaigns.stream().mapToLong(c -> c.members().size()).sum());
+      campaigns.stream()
+          .sorted(Comparator.comparingInt((Campaign c) -> -c.members().size()))
+          .limit(Math.min(top, 5))
+          .forEach(
+              c ->
+                  o.printf(
+                      Locale.ROOT,
+                      "  %-14s %-12s %6.3f %,6d accounts %,9d requests  %s%n",
+                      c.id(),
+                      c.confirmed() ? "distillation" : "suspicious",
+                      c.score(),
+                      c.members().size(),
+                      c.requests(),
+                      topIndicators(c)));
+    }
     List<Assessment> flagged =
         all.stream()
             .filter(x -> x.verdict() != Verdict.BENIGN)
@@ -344,6 +410,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
     o.println();
     o.println("wrote " + out.resolve("verdicts.jsonl") + ", campaigns.jsonl, report.html");
     o.flush();
+  }
+
+  private static String topIndicators(Campaign c) {
+    StringBuilder sb = new StringBuilder();
+    for (Campaign.Indicator i : c.indicators()) {
+      if (sb.length() > 60) {
+        break;
+      }
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(i.type()).append(' ').append(abbreviate(i.value(), 22));
+    }
+    return sb.toString();
   }
 
   private static String topReasons(List<Reason> reasons) {

@@ -39,9 +39,11 @@ final class TimelineRecorder {
 
   /** One account's points. */
   static final class Line {
-    long[] request = new long[2 * CAP];
-    long[] time = new long[2 * CAP];
-    float[] score = new float[2 * CAP];
+    // Start small and double up to 2 * CAP: most lines belong to accounts that sent a handful of
+    // requests, and a million of them must not cost five kilobytes each.
+    long[] request = new long[8];
+    long[] time = new long[8];
+    float[] score = new float[8];
     int size;
     int stride = 1;
     private long seen;
@@ -50,7 +52,11 @@ final class TimelineRecorder {
       if (seen++ % stride != 0) {
         return;
       }
-      if (size == request.length) {
+      if (size == request.length && size < 2 * CAP) {
+        request = Arrays.copyOf(request, size * 2);
+        time = Arrays.copyOf(time, size * 2);
+        score = Arrays.copyOf(score, size * 2);
+      } else if (size == request.length) {
         for (int i = 0; i < size / 2; i++) {
           request[i] = request[2 * i];
           time[i] = time[2 * i];

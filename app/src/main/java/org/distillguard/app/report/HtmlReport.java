@@ -504,14 +504,25 @@ public final class HtmlReport {
     if (cs.size() > MAX_CAMPAIGNS) {
       b.append(" Showing the first ").append(MAX_CAMPAIGNS).append('.');
     }
-    b.append("</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Campaign</th>")
+    b.append("</p>\n");
+    campaignGrowth(b, cs);
+    b.append("<div class=\"scroll\"><table>\n<thead><tr><th>Campaign</th>")
         .append("<th class=\"n\">Accounts</th><th class=\"n\">Requests</th>")
         .append("<th class=\"n\">Score</th><th>Active (UTC)</th><th>Members</th>")
-        .append("<th>Shared indicators</th><th>Reasons</th></tr></thead>\n<tbody>\n");
+        .append("<th>Linked by</th><th>Shared indicators</th><th>Reasons</th></tr></thead>\n")
+        .append("<tbody>\n");
     for (int i = 0; i < Math.min(cs.size(), MAX_CAMPAIGNS); i++) {
       CampaignView c = cs.get(i);
       b.append("<tr><td class=\"acct cid\">")
           .append(esc(c.id()))
+          .append("<br>")
+          .append(
+              c.confirmed()
+                  ? "<span class=\"badge b-distillation\">confirmed</span><br><span"
+                      + " class=\"note\">"
+                      + time(c.confirmedAtMillis())
+                      + "</span>"
+                  : "<span class=\"badge b-suspicious\">suspicious</span>")
           .append("</td><td class=\"n\">")
           .append(count(c.accounts().size()))
           .append("</td><td class=\"n\">")
@@ -536,6 +547,21 @@ public final class HtmlReport {
             .append(" more</span>");
       }
       b.append("</td><td>");
+      if (c.linkedBy().isEmpty()) {
+        b.append("&ndash;");
+      } else {
+        b.append("<ul class=\"tight\">");
+        c.linkedBy()
+            .forEach(
+                (kind, n) ->
+                    b.append("<li>")
+                        .append(esc(kind.replace('_', ' ')))
+                        .append(": ")
+                        .append(count(n))
+                        .append("</li>"));
+        b.append("</ul>");
+      }
+      b.append("</td><td>");
       if (c.sharedIndicators().isEmpty()) {
         b.append("&ndash;");
       } else {
@@ -550,6 +576,115 @@ public final class HtmlReport {
       b.append("</td></tr>\n");
     }
     b.append("</tbody>\n</table></div>\n</section>\n");
+  }
+
+  /** Campaigns shown in the growth chart. */
+  static final int GROWTH_LINES = 8;
+
+  private static final String[] LINE_COLOURS = {
+    "#2b4a8b", "#b8432f", "#2f7d4f", "#8a5a00", "#6b3fa0", "#00798c", "#a23b72", "#5c5c5c"
+  };
+
+  /**
+   * Accounts per campaign over time, a step line per campaign (the largest few), with a dot where
+   * the campaign was confirmed: how fast the hydra grew and when it was caught.
+   */
+  private static void campaignGrowth(StringBuilder b, List<CampaignView> cs) {
+    List<CampaignView> shown =
+        cs.stream()
+            .filter(c -> c.joinTimes().length > 1)
+            .sorted((x, y) -> Integer.compare(y.accounts().size(), x.accounts().size()))
+            .limit(GROWTH_LINES)
+            .toList();
+    if (shown.isEmpty()) {
+      return;
+    }
+    long t0 = Long.MAX_VALUE;
+    long t1 = Long.MIN_VALUE;
+    int maxSize = 1;
+    for (CampaignView c : shown) {
+      long[] j = c.joinTimes();
+      t0 = Math.min(t0, j[0]);
+      t1 = Math.max(t1, Math.max(j[j.length - 1], c.lastSeenMillis()));
+      maxSize = Math.max(maxSize, j.length);
+    }
+    double span = Math.max(1, t1 - t0);
+    int w = 1000;
+    int ht = 240;
+    int left = 48;
+    int right = 12;
+    int top = 10;
+    int bottom = 30;
+    double pw = w - left - right;
+    double ph = ht - top - bottom;
+    b.append("<figure class=\"growth\"><figcaption>Accounts per campaign over time (largest ")
+        .append(shown.size())
+        .append("; a dot marks confirmation)</figcaption>\n<svg viewBox=\"0 0 ")
+        .append(w)
+        .append(' ')
+        .append(ht)
+        .append("\" width=\"100%\" role=\"img\" aria-label=\"campaign size over time\">\n");
+    for (double f : new double[] {0, 0.5, 1}) {
+      double y = top + ph - f * ph;
+      b.append(line(left, y, w - right, y, "#eceef2", null));
+      b.append(text(left - 5, y + 4, "end", count(Math.round(f * maxSize))));
+    }
+    b.append(text(left, ht - 8, "start", time(t0)));
+    b.append(text(w - right, ht - 8, "end", time(t1)));
+    for (int i = 0; i < shown.size(); i++) {
+      CampaignView c = shown.get(i);
+      String colour = LINE_COLOURS[i % LINE_COLOURS.length];
+      long[] j = c.joinTimes();
+      StringBuilder pts = new StringBuilder();
+      double prevY = top + ph;
+      // Step line, thinned to at most ~200 steps so a campaign of thousands stays light.
+      int stride = Math.max(1, j.length / 200);
+      for (int k = 0; k < j.length; k += stride) {
+        double x = left + (j[k] - t0) / span * pw;
+        double y = top + ph - (k + 1) / (double) maxSize * ph;
+        pts.append(fmt("%.1f", x)).append(',').append(fmt("%.1f", prevY)).append(' ');
+        pts.append(fmt("%.1f", x)).append(',').append(fmt("%.1f", y)).append(' ');
+        prevY = y;
+      }
+      double yEnd = top + ph - j.length / (double) maxSize * ph;
+      pts.append(fmt("%.1f", left + (j[j.length - 1] - t0) / span * pw))
+          .append(',')
+          .append(fmt("%.1f", yEnd));
+      b.append("<polyline fill=\"none\" stroke=\"")
+          .append(colour)
+          .append("\" stroke-width=\"1.6\" points=\"")
+          .append(pts)
+          .append("\"><title>")
+          .append(esc(c.id()))
+          .append(": ")
+          .append(count(j.length))
+          .append(" accounts</title></polyline>\n");
+      if (c.confirmed()) {
+        int before = 0;
+        while (before < j.length && j[before] <= c.confirmedAtMillis()) {
+          before++;
+        }
+        double x = left + (c.confirmedAtMillis() - t0) / span * pw;
+        double y = top + ph - before / (double) maxSize * ph;
+        b.append("<circle cx=\"")
+            .append(fmt("%.1f", x))
+            .append("\" cy=\"")
+            .append(fmt("%.1f", y))
+            .append("\" r=\"4\" fill=\"")
+            .append(colour)
+            .append("\"><title>")
+            .append(esc(c.id()))
+            .append(" confirmed ")
+            .append(time(c.confirmedAtMillis()))
+            .append(" with ")
+            .append(count(before))
+            .append(" accounts</title></circle>\n");
+      }
+      b.append(
+          text(w - right - 4, top + 12 + 13 * i, "end", c.id())
+              .replace("<text ", "<text fill=\"" + colour + "\" "));
+    }
+    b.append("</svg></figure>\n");
   }
 
   private static void evaluation(StringBuilder b, Evaluation e) {
@@ -617,6 +752,14 @@ public final class HtmlReport {
         .append(EvaluationText.pct(c.minCoverage()))
         .append("; benign accounts in campaigns with distillers: ")
         .append(count(c.benignInDistillerCampaigns()));
+    if (c.lateHeads() > 0) {
+      b.append("; accounts that joined after their campaign was confirmed: ")
+          .append(count(c.lateHeads()))
+          .append(", flagged ")
+          .append(count(c.lateHeadsFlagged()))
+          .append(", median requests to flag ")
+          .append(EvaluationText.num(c.lateHeadsMedianRequestsToFlag()));
+    }
     if (e.distillers().flaggedBeforeSwitch() > 0) {
       b.append(". Turncoats flagged before they switched: ")
           .append(count(e.distillers().flaggedBeforeSwitch()));

@@ -96,6 +96,52 @@ class AnalyzeCommandTest {
         .isEqualTo(Files.readAllBytes(two.resolve("verdicts.jsonl")));
   }
 
+  /** The shipped example holds hydra campaigns: linking finds them and names their members. */
+  @Test
+  void linksTheExamplesHydrasIntoCampaignsThatTheVerdictsName() throws IOException {
+    Path example = Path.of("../examples/small.jsonl.gz");
+    Path o = dir.resolve("linked");
+    assertThat(run("analyze", "--threads", "1", "--out", o.toString(), example.toString()))
+        .isZero();
+    List<String> campaigns = Files.readAllLines(o.resolve("campaigns.jsonl"));
+    assertThat(campaigns).isNotEmpty();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    java.util.Set<String> members = new java.util.HashSet<>();
+    boolean confirmed = false;
+    for (String line : campaigns) {
+      var c = mapper.readTree(line);
+      ids.add(c.get("id").asText());
+      c.get("accounts").forEach(a -> members.add(a.asText()));
+      confirmed |= !c.get("confirmed_at").isNull();
+      assertThat(c.get("size").asInt()).isEqualTo(c.get("accounts").size());
+      assertThat(c.get("indicators")).isNotEmpty();
+      assertThat(c.get("members").get(0).get("linked_by")).isNotEmpty();
+    }
+    assertThat(confirmed).isTrue();
+    for (String line : Files.readAllLines(o.resolve("verdicts.jsonl"))) {
+      var v = mapper.readTree(line);
+      boolean inCampaign = members.contains(v.get("account").asText());
+      assertThat(v.get("campaign").isNull()).isEqualTo(!inCampaign);
+      if (inCampaign) {
+        assertThat(ids).contains(v.get("campaign").asText());
+      }
+    }
+    assertThat(out.toString()).containsPattern("campaigns: \\d+ \\(\\d+ confirmed");
+
+    Path two = dir.resolve("linked-3");
+    assertThat(run("analyze", "--threads", "3", "--out", two.toString(), example.toString()))
+        .isZero();
+    assertThat(Files.readAllBytes(two.resolve("campaigns.jsonl")))
+        .isEqualTo(Files.readAllBytes(o.resolve("campaigns.jsonl")));
+
+    Path off = dir.resolve("unlinked");
+    assertThat(run("analyze", "--no-linking", "--out", off.toString(), example.toString()))
+        .isZero();
+    assertThat(Files.readAllLines(off.resolve("campaigns.jsonl"))).isEmpty();
+    assertThat(Files.readString(off.resolve("verdicts.jsonl"))).doesNotContain("\"campaign\":\"");
+  }
+
   @Test
   void reportsAnInvalidLineWithItsNumberAndKeepsGoing() throws IOException {
     Files.writeString(log, "{not json}\n", java.nio.file.StandardOpenOption.APPEND);
@@ -146,6 +192,8 @@ class AnalyzeCommandTest {
     assertThat(run("analyze")).isEqualTo(2);
     assertThat(run("analyze", "--suspicious-at", "0.9", "--distillation-at", "0.5", log.toString()))
         .isEqualTo(2);
+    assertThat(run("analyze", "--link-threshold", "0", log.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--link-threshold must be positive");
     assertThat(err.toString()).doesNotContain("\tat ");
   }
 
@@ -160,6 +208,8 @@ class AnalyzeCommandTest {
             "progress",
             "--min-requests",
             "--model-release",
+            "--no-linking",
+            "--link-threshold",
             "Exit codes");
   }
 }

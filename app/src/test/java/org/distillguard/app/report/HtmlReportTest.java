@@ -54,7 +54,7 @@ class HtmlReportTest {
     assertThat(html)
         .contains("Listing 40 accounts")
         .contains("Not listed: 99,960 accounts (99,870 benign, 40 suspicious, 50 distillation)");
-    assertThat(count(html, "<figure ")).isEqualTo(HtmlReport.MAX_TIMELINES);
+    assertThat(count(html, "<figure id=\"tl-")).isEqualTo(HtmlReport.MAX_TIMELINES);
   }
 
   @Test
@@ -117,6 +117,19 @@ class HtmlReportTest {
         .contains("flagged after 38 requests")
         .contains("request (log scale)");
     assertThat(html).contains("<a href=\"#tl-0\">&lt;script&gt;");
+  }
+
+  @Test
+  void campaignsShowGrowthConfirmationAndHowMembersWereLinked() throws IOException {
+    String html = render(SampleReports.full());
+    assertThat(html)
+        .contains("Accounts per campaign over time")
+        .contains(">confirmed</span>")
+        .contains(">suspicious</span>")
+        .contains("payment fp: 6")
+        .contains("<circle") // the confirmation point
+        .contains("camp-1&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; confirmed")
+        .doesNotContain("ip_prefix<script>");
   }
 
   @Test

@@ -90,7 +90,20 @@ final class SampleReports {
                 0.96,
                 List.of("ip 198.51.100.0/24", "payment_fp pf-9a1c", "template " + EVIL),
                 List.of(
-                    new Reason("shared_ip", 0.9, 1.8), new Reason("shared_templates", 0.7, 1.1))),
+                    new Reason("shared_ip", 0.9, 1.8), new Reason("shared_templates", 0.7, 1.1)),
+                T0 + 5 * 3_600_000L,
+                new long[] {
+                  T0,
+                  T0 + 600_000,
+                  T0 + 3_600_000,
+                  T0 + 4 * 3_600_000L,
+                  T0 + 6 * 3_600_000L,
+                  T0 + 7 * 3_600_000L,
+                  T0 + 30 * 3_600_000L,
+                  T0 + 50 * 3_600_000L,
+                  T0 + 70 * 3_600_000L
+                },
+                java.util.Map.of("payment_fp", 6, "ip_prefix" + EVIL, 3)),
             new CampaignView(
                 "camp-2",
                 List.of("acct-01148", "acct-01185"),
@@ -168,7 +181,8 @@ final class SampleReports {
         flaggedAfter < 0 ? Exchange.NO_TIME : T0 + flaggedAfter * 1000,
         T0,
         T0 + requests * 1000,
-        rs);
+        rs,
+        null);
   }
 
   private static Timeline timeline(Assessment a, Random rnd) {

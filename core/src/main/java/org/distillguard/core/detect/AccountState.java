@@ -78,11 +78,14 @@ final class AccountState {
   byte verdict;
   float peakScore;
   long flaggedAfter = -1;
+  boolean flaggedByCampaign; // reached distillation on its campaign's evidence, not its own
+  final int index; // dense, in order of first appearance: the account's id in the linker
   long flaggedAt = Exchange.NO_TIME;
   float @org.jspecify.annotations.Nullable []
       peakSignals; // the signal values behind peakScore, only once the account is suspicious
 
-  AccountState() {
+  AccountState(int index) {
+    this.index = index;
     for (int i = 0; i < DAYS; i++) {
       dayIndex[i] = Integer.MIN_VALUE;
     }

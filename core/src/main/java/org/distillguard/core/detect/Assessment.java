@@ -2,6 +2,7 @@ package org.distillguard.core.detect;
 
 import java.util.List;
 import org.distillguard.core.event.Exchange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An account's standing after the requests seen so far.
@@ -17,6 +18,7 @@ import org.distillguard.core.event.Exchange;
  * @param firstSeenMillis the time of the account's first request
  * @param lastSeenMillis the time of the account's latest request
  * @param reasons the signals behind {@code score}, largest contribution first
+ * @param campaign the id of the campaign the account was linked into, or null
  */
 public record Assessment(
     String account,
@@ -27,7 +29,8 @@ public record Assessment(
     long flaggedAtMillis,
     long firstSeenMillis,
     long lastSeenMillis,
-    List<Reason> reasons) {
+    List<Reason> reasons,
+    @Nullable String campaign) {
 
   public Assessment {
     reasons = List.copyOf(reasons);

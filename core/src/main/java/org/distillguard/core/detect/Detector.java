@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
+import org.distillguard.core.link.Campaign;
+import org.distillguard.core.link.CampaignLinker;
+import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.jspecify.annotations.Nullable;
 
@@ -27,21 +32,47 @@ public final class Detector {
   private final ScoringModel model;
   private final PromptAnalyzer analyzer;
   private final Map<String, AccountState> accounts = new HashMap<>();
+  private final List<AccountState> byIndex = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final List<String> raised = new ArrayList<>();
+  private final @Nullable CampaignLinker linker;
   private final Map<String, Long> modelFirstSeen = new HashMap<>();
   private final float[] scratch = new float[Signal.COUNT];
   private double lastScore;
+  private long linkTime; // the time of the request being linked, for flagger
+  private final IntConsumer flagger = i -> flagByCampaign(byIndex.get(i), linkTime);
   private long lastRequests;
 
+  /** A detector that judges accounts one by one, without campaign linking. */
   public Detector(DetectorConfig config, ScoringModel model, PromptAnalyzer analyzer) {
+    this(config, model, analyzer, null);
+  }
+
+  /**
+   * A detector that also links accounts into campaigns when {@code linking} is not null: a
+   * confirmed campaign's members are flagged on its evidence (see {@link CampaignLinker}).
+   */
+  public Detector(
+      DetectorConfig config,
+      ScoringModel model,
+      PromptAnalyzer analyzer,
+      @Nullable LinkerConfig linking) {
     this.config = config;
     this.model = model;
     this.analyzer = analyzer;
+    this.linker =
+        linking == null
+            ? null
+            : new CampaignLinker(linking, config.suspiciousAt(), config.distillationAt());
   }
 
-  /** A detector with the default configuration and the shipped models. */
+  /** A detector with the default configuration, the shipped models and campaign linking. */
   public static Detector standard() {
     return new Detector(
-        DetectorConfig.defaults(), ScoringModel.shipped(), PromptAnalyzer.standard());
+        DetectorConfig.defaults(),
+        ScoringModel.shipped(),
+        PromptAnalyzer.standard(),
+        LinkerConfig.defaults());
   }
 
   /** Analyses {@code e} and updates its account; returns the account's verdict after it. */
@@ -51,10 +82,13 @@ public final class Detector {
 
   /** Updates the account of {@code o}; returns the account's verdict after it. */
   public Verdict observe(Observation o) {
+    raised.clear();
     AccountState s = accounts.get(o.account());
     if (s == null) {
-      s = new AccountState();
+      s = new AccountState(byIndex.size());
       accounts.put(o.account(), s);
+      byIndex.add(s);
+      names.add(o.account());
     }
     s.update(o, modelAge(o));
     s.signals(scratch);
@@ -82,7 +116,54 @@ public final class Detector {
         }
       }
     }
+    if (linker != null) {
+      link(linker, s, o);
+    }
     return Verdict.ofOrdinal(s.verdict);
+  }
+
+  /**
+   * Campaign linking after the account's own update: the linker learns the request and the
+   * account's own standing, then every account its campaign's evidence now condemns is flagged —
+   * this one if it sent enough requests, and, when a campaign was just confirmed or grew, the
+   * members that had not been flagged yet (at the request count they had then: no look-ahead).
+   */
+  private void link(CampaignLinker l, AccountState s, Observation o) {
+    long t = o.timeMillis();
+    l.observe(s.index, o.account(), t, o.traits());
+    l.memberScore(
+        s.index, s.peakScore, s.verdict == Verdict.DISTILLATION.ordinal() && !s.flaggedByCampaign);
+    linkTime = t;
+    l.review(s.index, t, flagger);
+    if (s.verdict < Verdict.DISTILLATION.ordinal() && l.confirmed(s.index)) {
+      flagByCampaign(s, t);
+    }
+  }
+
+  private void flagByCampaign(AccountState m, long timeMillis) {
+    if (m.verdict < Verdict.DISTILLATION.ordinal()
+        && m.requests >= Objects.requireNonNull(linker).config().campaignMinRequests()) {
+      m.verdict = (byte) Verdict.DISTILLATION.ordinal();
+      m.flaggedByCampaign = true;
+      m.flaggedAfter = m.requests;
+      m.flaggedAt = Math.max(timeMillis, m.lastSeen);
+      raised.add(names.get(m.index));
+    }
+  }
+
+  /**
+   * The accounts flagged on their campaign's evidence by the latest {@link #observe} call, in the
+   * order they were flagged: when a campaign is confirmed, members that sent nothing in this
+   * request are flagged too, and an inline enforcer must learn of them now. Empty without linking.
+   * The list is reused by the next call.
+   */
+  public List<String> raisedByCampaign() {
+    return java.util.Collections.unmodifiableList(raised);
+  }
+
+  /** Every reportable campaign so far, in id order; empty without linking. */
+  public List<Campaign> campaigns() {
+    return linker == null ? List.of() : linker.campaigns();
   }
 
   /** The score computed by the latest {@link #observe} call (not the peak). */
@@ -143,6 +224,11 @@ public final class Detector {
     return Math.max(0, o.timeMillis() - released);
   }
 
+  private static double logit(double p) {
+    double q = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
+    return Math.log(q / (1 - q));
+  }
+
   private Assessment toAssessment(String account, AccountState s) {
     float[] signals = s.peakSignals;
     if (signals == null) {
@@ -150,6 +236,25 @@ public final class Detector {
       s.signals(signals);
     }
     double score = s.peakSignals == null ? model.score(signals) : s.peakScore;
+    List<Reason> reasons = model.reasons(signals);
+    String campaign = null;
+    if (linker != null) {
+      campaign = linker.campaignId(s.index);
+      double cs = linker.campaignScore(s.index);
+      if (campaign != null && cs > score) {
+        // The campaign's evidence is what stands against the account: it leads the reasons, with
+        // what it adds to the account's own log-odds.
+        List<Reason> withCampaign = new ArrayList<>(reasons.size() + 1);
+        withCampaign.add(
+            new Reason(
+                "campaign",
+                Math.round(cs * 10_000) / 10_000.0,
+                Math.round((logit(cs) - logit(score)) * 10_000) / 10_000.0));
+        withCampaign.addAll(reasons);
+        reasons = withCampaign;
+        score = cs;
+      }
+    }
     return new Assessment(
         account,
         Verdict.ofOrdinal(s.verdict),
@@ -159,6 +264,7 @@ public final class Detector {
         s.flaggedAt,
         s.firstSeen,
         s.lastSeen,
-        model.reasons(signals));
+        reasons,
+        campaign);
   }
 }

@@ -2,6 +2,7 @@ package org.distillguard.core.detect;
 
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.event.Params;
+import org.distillguard.core.link.Traits;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.distillguard.core.text.PromptFeatures;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param n samples requested (1 when absent)
  * @param outputTokens reported output tokens, or -1
  * @param createdMillis account creation time from the enrichment, or {@link Exchange#NO_TIME}
+ * @param traits what campaign linking compares across accounts
  */
 public record Observation(
     String account,
@@ -29,11 +31,13 @@ public record Observation(
     boolean highEffort,
     long outputTokens,
     long createdMillis,
-    PromptFeatures text) {
+    PromptFeatures text,
+    Traits traits) {
 
   public static Observation of(Exchange e, PromptAnalyzer analyzer) {
     Params p = e.params();
     String effort = p.reasoningEffort();
+    PromptFeatures text = analyzer.analyze(e);
     return new Observation(
         e.account(),
         e.timeMillis(),
@@ -47,6 +51,7 @@ public record Observation(
         "high".equals(effort) || "xhigh".equals(effort) || "max".equals(effort),
         e.usage().outputTokens() + Math.max(0, e.usage().reasoningTokens()),
         e.accountMeta().createdMillis(),
-        analyzer.analyze(e));
+        text,
+        Traits.of(e, text.system()));
   }
 }

@@ -109,7 +109,13 @@ public final class ScoringModel {
     return 1 / (1 + Math.exp(-z));
   }
 
-  /** The signals behind a score, largest absolute contribution first, zero ones left out. */
+  /** Reasons reported per account: the signals with the largest contributions. */
+  public static final int MAX_REASONS = 8;
+
+  /**
+   * The signals behind a score, largest absolute contribution first, zero ones left out, at most
+   * {@link #MAX_REASONS}.
+   */
   public List<Reason> reasons(float[] signals) {
     List<Reason> out = new ArrayList<>();
     for (int i = 0; i < weight.length; i++) {
@@ -122,7 +128,9 @@ public final class ScoringModel {
       }
     }
     out.sort(Comparator.comparingDouble((Reason r) -> -Math.abs(r.contribution())));
-    return out;
+    // The few that move the score most explain it; all 27 on every line of a million-account
+    // verdicts file cost a gigabyte and tell an analyst nothing more.
+    return out.size() > MAX_REASONS ? List.copyOf(out.subList(0, MAX_REASONS)) : out;
   }
 
   public double bias() {

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import org.distillguard.core.detect.Assessment;
 import org.distillguard.core.detect.Reason;
 import org.distillguard.core.event.Exchange;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One line of {@code verdicts.jsonl} (Contract 2): fixed field order, so that the same run gives
@@ -19,7 +18,8 @@ public final class VerdictJson {
 
   private VerdictJson() {}
 
-  public static String toJson(Assessment a, @Nullable String campaign) {
+  public static String toJson(Assessment a) {
+    String campaign = a.campaign();
     StringWriter sw = new StringWriter(256);
     try (JsonGenerator g = FACTORY.createGenerator(sw)) {
       g.writeStartObject();

@@ -23,7 +23,28 @@ public record Bounds(
     @Nullable Double fprPeopleAppsMax,
     @Nullable Double fprPipelinesBenchmarksMax,
     @Nullable Double leakageMax,
-    @Nullable Double medianRequestsToFlagSingleMax) {
+    @Nullable Double medianRequestsToFlagSingleMax,
+    @Nullable Double campaignCoverageMin,
+    @Nullable Double benignInDistillerCampaignsMax,
+    @Nullable Double lateHeadsMedianRequestsToFlagMax) {
+
+  /** The five detection bounds, without campaign bounds. */
+  public Bounds(
+      @Nullable Double recallMin,
+      @Nullable Double fprPeopleAppsMax,
+      @Nullable Double fprPipelinesBenchmarksMax,
+      @Nullable Double leakageMax,
+      @Nullable Double medianRequestsToFlagSingleMax) {
+    this(
+        recallMin,
+        fprPeopleAppsMax,
+        fprPipelinesBenchmarksMax,
+        leakageMax,
+        medianRequestsToFlagSingleMax,
+        null,
+        null,
+        null);
+  }
 
   /**
    * The outcome of one bound.
@@ -50,14 +71,17 @@ public record Bounds(
     if (root == null || !root.isObject()) {
       throw new EvalInputException(file + ": expected a JSON object of bounds");
     }
-    Double[] v = new Double[5];
+    Double[] v = new Double[8];
     List<String> keys =
         List.of(
             "recall_min",
             "fpr_people_apps_max",
             "fpr_pipelines_benchmarks_max",
             "leakage_max",
-            "median_requests_to_flag_single_max");
+            "median_requests_to_flag_single_max",
+            "campaign_coverage_min",
+            "benign_in_distiller_campaigns_max",
+            "late_heads_median_requests_to_flag_max");
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       int i = keys.indexOf(e.getKey());
       if (i < 0) {
@@ -72,7 +96,7 @@ public record Bounds(
       }
       v[i] = e.getValue().asDouble();
     }
-    return new Bounds(v[0], v[1], v[2], v[3], v[4]);
+    return new Bounds(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
   }
 
   /** Checks every bound that is set, in the file's documented order. */
@@ -91,6 +115,18 @@ public record Bounds(
         "median_requests_to_flag_single_max",
         medianRequestsToFlagSingleMax,
         e.singleAccountDistillers().medianRequestsToFlag());
+    CampaignFigures c = e.campaigns();
+    min(out, "campaign_coverage_min", campaignCoverageMin, c.minCoverage());
+    max(
+        out,
+        "benign_in_distiller_campaigns_max",
+        benignInDistillerCampaignsMax,
+        c.benignInDistillerCampaigns());
+    max(
+        out,
+        "late_heads_median_requests_to_flag_max",
+        lateHeadsMedianRequestsToFlagMax,
+        c.lateHeadsMedianRequestsToFlag());
     return out;
   }
 

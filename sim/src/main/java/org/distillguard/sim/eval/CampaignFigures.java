@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param benignInDistillerCampaigns benign accounts placed in a detected campaign that also holds
  *     at least one distiller
  * @param perCampaign one entry per true campaign, by id
+ * @param lateHeads evaluated accounts of a true campaign that first appeared after the campaign was
+ *     confirmed (its largest detected campaign's {@code confirmed_at}); the hydra's new heads
+ * @param lateHeadsFlagged those of them flagged as distillation
+ * @param lateHeadsRequestsToFlag requests to flag of the flagged late heads, ascending
  */
 public record CampaignFigures(
     long trueCampaigns,
@@ -20,10 +24,24 @@ public record CampaignFigures(
     double meanCoverage,
     double minCoverage,
     long benignInDistillerCampaigns,
-    List<Coverage> perCampaign) {
+    List<Coverage> perCampaign,
+    long lateHeads,
+    long lateHeadsFlagged,
+    List<Long> lateHeadsRequestsToFlag) {
 
   public CampaignFigures {
     perCampaign = List.copyOf(perCampaign);
+    lateHeadsRequestsToFlag = List.copyOf(lateHeadsRequestsToFlag);
+  }
+
+  /** Median requests to flag of the flagged late heads; NaN if none. */
+  public double lateHeadsMedianRequestsToFlag() {
+    return Group.median(lateHeadsRequestsToFlag);
+  }
+
+  /** 90th percentile (nearest rank) of the same; NaN if none. */
+  public double lateHeadsP90RequestsToFlag() {
+    return Group.percentile(lateHeadsRequestsToFlag, 0.9);
   }
 
   /**

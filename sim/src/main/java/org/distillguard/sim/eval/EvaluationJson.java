@@ -66,6 +66,10 @@ public final class EvaluationJson {
       number(g, "mean_coverage", c.meanCoverage());
       number(g, "min_coverage", c.minCoverage());
       g.writeNumberField("benign_in_distiller_campaigns", c.benignInDistillerCampaigns());
+      g.writeNumberField("late_heads", c.lateHeads());
+      g.writeNumberField("late_heads_flagged", c.lateHeadsFlagged());
+      number(g, "late_heads_median_requests_to_flag", c.lateHeadsMedianRequestsToFlag());
+      number(g, "late_heads_p90_requests_to_flag", c.lateHeadsP90RequestsToFlag());
       g.writeArrayFieldStart("per_campaign");
       for (CampaignFigures.Coverage cov : c.perCampaign()) {
         g.writeStartObject();

@@ -74,6 +74,17 @@ public final class EvaluationText {
             pct(c.meanCoverage()),
             pct(c.minCoverage()),
             c.benignInDistillerCampaigns()));
+    if (c.lateHeads() > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "Accounts that joined after their campaign was confirmed: %d, flagged %d;"
+                  + " median RTF %s, p90 %s%n",
+              c.lateHeads(),
+              c.lateHeadsFlagged(),
+              num(c.lateHeadsMedianRequestsToFlag()),
+              num(c.lateHeadsP90RequestsToFlag())));
+    }
     b.append("\nRTF = requests to flag (distilling requests up to the flag).\n");
     return b.toString();
   }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.distillguard.core.detect.Verdict;
+import org.distillguard.core.io.Rfc3339;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,8 +38,11 @@ public final class Evaluator {
   public static final Set<String> SINGLE_ACCOUNT_CLASSES =
       Set.of("bulk", "cot", "sweep", "human_prompts", "stealth");
 
-  /** Benign classes driven by people: a false positive here hurts a customer directly. */
-  public static final Set<String> PEOPLE_AND_APPS = Set.of("person", "developer", "app");
+  /**
+   * Benign classes driven by people: a false positive here hurts a customer directly. A {@code
+   * team} is a company's developers on several accounts sharing one card, domain and office.
+   */
+  public static final Set<String> PEOPLE_AND_APPS = Set.of("person", "developer", "team", "app");
 
   /** Benign classes that are machine-like by nature and so legitimately resemble distillers. */
   public static final Set<String> PIPELINES_AND_BENCHMARKS = Set.of("pipeline", "benchmark");
@@ -50,6 +54,8 @@ public final class Evaluator {
   private final Set<String> evaluated = new HashSet<>();
   private final Map<String, String> verdictCampaign = new HashMap<>();
   private final Map<String, String> fileCampaign = new HashMap<>();
+  private final Map<String, Long> confirmedAt = new HashMap<>();
+  private final Map<String, long[]> campaignMember = new HashMap<>(); // {first_seen, rtf}
   private final Map<String, Acc> classes = new HashMap<>();
   private final Acc distillers = new Acc("distillers", true);
   private final Acc single = new Acc("single_account_distillers", true);
@@ -133,6 +139,15 @@ public final class Evaluator {
             problems.add(file, line, "\"accounts\" missing or not an array");
             return;
           }
+          if (!JsonLines.absent(o, "confirmed_at")) {
+            String at = JsonLines.text(o, "confirmed_at");
+            long t = at == null ? Long.MIN_VALUE : parseTime(at);
+            if (t == Long.MIN_VALUE) {
+              problems.add(file, line, "\"confirmed_at\" is neither null nor an RFC 3339 time");
+            } else {
+              confirmedAt.put(id, t);
+            }
+          }
           for (JsonNode a : accounts) {
             if (!a.isTextual()) {
               problems.add(file, line, "\"accounts\" holds a value that is not a string");
@@ -212,6 +227,11 @@ public final class Evaluator {
             g.cls() + (g.distill() ? "" : "\u0000benign"), k -> new Acc(g.cls(), g.distill()));
     Outcome out = Outcome.of(g, verdict, requests, flaggedAfter);
     cls.add(out);
+    if (g.campaign() != null) {
+      String first = JsonLines.absent(o, "first_seen") ? null : JsonLines.text(o, "first_seen");
+      long firstSeen = first == null ? Long.MIN_VALUE : parseTime(first);
+      campaignMember.put(account, new long[] {firstSeen, out.requestsToFlag()});
+    }
     if (g.distill()) {
       distillers.add(out);
       if (SINGLE_ACCOUNT_CLASSES.contains(g.cls())) {
@@ -264,6 +284,14 @@ public final class Evaluator {
         benign.group(),
         groups,
         campaigns());
+  }
+
+  private static long parseTime(String s) {
+    try {
+      return Rfc3339.parseMillis(s);
+    } catch (IllegalArgumentException e) {
+      return Long.MIN_VALUE;
+    }
   }
 
   private CampaignFigures campaigns() {
@@ -321,13 +349,43 @@ public final class Evaluator {
       min = Double.isNaN(min) ? cov.coverage() : Math.min(min, cov.coverage());
     }
     double mean = per.isEmpty() ? Double.NaN : sum / per.size();
+    // Late heads: accounts of a true campaign that first appear after the campaign (its largest
+    // detected campaign) was confirmed; how fast they are flagged is what linking is for.
+    Map<String, Long> confirmedOfTrue = new HashMap<>();
+    for (CampaignFigures.Coverage cov : per) {
+      String best = cov.largestDetected();
+      Long at = best == null ? null : confirmedAt.get(best);
+      if (at != null) {
+        confirmedOfTrue.put(cov.id(), at);
+      }
+    }
+    long late = 0;
+    long lateFlagged = 0;
+    List<Long> lateRtf = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : campaignMember.entrySet()) {
+      GroundTruth g = truth.get(e.getKey());
+      Long at = g == null || g.campaign() == null ? null : confirmedOfTrue.get(g.campaign());
+      long[] m = e.getValue();
+      if (at == null || m[0] == Long.MIN_VALUE || m[0] <= at) {
+        continue;
+      }
+      late++;
+      if (m[1] > 0) {
+        lateFlagged++;
+        lateRtf.add(m[1]);
+      }
+    }
+    lateRtf.sort(null);
     return new CampaignFigures(
         per.size(),
         new HashSet<>(detected.values()).size(),
         mean,
         min,
         benignInDistillerCampaigns,
-        per);
+        per,
+        late,
+        lateFlagged,
+        lateRtf);
   }
 
   /** What one evaluated account contributes to the figures. */

@@ -56,13 +56,18 @@ public record Group(
 
   /** Median of {@link #requestsToFlag} (mean of the two middle values for an even count). */
   public double medianRequestsToFlag() {
-    int n = requestsToFlag.size();
+    return median(requestsToFlag);
+  }
+
+  /**
+   * Median of an ascending list (mean of the two middle values for an even count); NaN if empty.
+   */
+  static double median(List<Long> sorted) {
+    int n = sorted.size();
     if (n == 0) {
       return Double.NaN;
     }
-    return n % 2 == 1
-        ? requestsToFlag.get(n / 2)
-        : (requestsToFlag.get(n / 2 - 1) + requestsToFlag.get(n / 2)) / 2.0;
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
   }
 
   /** 90th percentile of {@link #requestsToFlag}, nearest-rank: the value at rank ⌈0.9·n⌉. */
@@ -72,12 +77,17 @@ public record Group(
 
   /** Nearest-rank percentile of {@link #requestsToFlag}, {@code 0 < q <= 1}. */
   public double percentile(double q) {
-    int n = requestsToFlag.size();
+    return percentile(requestsToFlag, q);
+  }
+
+  /** Nearest-rank percentile of an ascending list, {@code 0 < q <= 1}; NaN if empty. */
+  static double percentile(List<Long> sorted, double q) {
+    int n = sorted.size();
     if (n == 0) {
       return Double.NaN;
     }
     int rank = (int) Math.ceil(q * n - 1e-9);
-    return requestsToFlag.get(Math.max(1, Math.min(n, rank)) - 1);
+    return sorted.get(Math.max(1, Math.min(n, rank)) - 1);
   }
 
   static double ratio(long num, long den) {

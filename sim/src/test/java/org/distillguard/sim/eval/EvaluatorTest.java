@@ -168,6 +168,31 @@ class EvaluatorTest {
   }
 
   @Test
+  void teamAccountsCountAmongPeopleAndAppsAndInBenignCampaignMerges() throws IOException {
+    String labels =
+        String.join(
+            "\n",
+            "{\"account\":\"h1\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "{\"account\":\"tm1\",\"class\":\"team\",\"distill\":false,\"campaign\":null,\"switch_at\":null}",
+            "{\"account\":\"tm2\",\"class\":\"team\",\"distill\":false,\"campaign\":null,\"switch_at\":null}",
+            "");
+    String verdicts =
+        String.join(
+            "\n",
+            v("h1", "distillation", 60, "30", "D1"),
+            v("tm1", "distillation", 40, "35", "D1"),
+            v("tm2", "benign", 40, null, null),
+            "");
+    Evaluation e = evaluate(labels, verdicts, null);
+    assertThat(Evaluator.PEOPLE_AND_APPS).contains("team");
+    assertThat(e.peopleAndApps().accounts()).isEqualTo(2);
+    assertThat(e.peopleAndApps().distillationRate()).isEqualTo(0.5);
+    assertThat(group(e, "team").accounts()).isEqualTo(2);
+    // A team member swept into a distilling campaign is the false merge issue 4 forbids.
+    assertThat(e.campaigns().benignInDistillerCampaigns()).isEqualTo(1);
+  }
+
+  @Test
   void classesAreListedDistillersFirstThenBenignByName() throws IOException {
     assertThat(evaluate(LABELS, VERDICTS, null).classes())
         .extracting(Group::name)
@@ -184,6 +209,58 @@ class EvaluatorTest {
     assertThat(c.meanCoverage()).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(c.minCoverage()).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(c.benignInDistillerCampaigns()).isEqualTo(1); // p2 in D1
+  }
+
+  @Test
+  void lateHeadsAreTheCampaignAccountsFirstSeenAfterConfirmation() throws IOException {
+    String labels =
+        String.join(
+            "\n",
+            "{\"account\":\"h1\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "{\"account\":\"h2\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "{\"account\":\"h3\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "{\"account\":\"h4\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}",
+            "");
+    String verdicts =
+        String.join(
+            "\n",
+            withFirstSeen(v("h1", "distillation", 60, "30", "D1"), "2026-11-02T00:00:00Z"),
+            withFirstSeen(v("h2", "distillation", 60, "3", "D1"), "2026-11-02T06:00:00Z"),
+            withFirstSeen(v("h3", "distillation", 40, "5", "D1"), "2026-11-02T07:00:00Z"),
+            withFirstSeen(v("h4", "benign", 2, null, null), "2026-11-02T08:00:00Z"),
+            "");
+    String campaigns =
+        "{\"id\":\"D1\",\"accounts\":[\"h1\",\"h2\",\"h3\"],"
+            + "\"confirmed_at\":\"2026-11-02T05:00:00Z\"}\n";
+    CampaignFigures c = evaluate(labels, verdicts, campaigns).campaigns();
+    assertThat(c.lateHeads()).isEqualTo(3); // h1 came before confirmation
+    assertThat(c.lateHeadsFlagged()).isEqualTo(2);
+    assertThat(c.lateHeadsRequestsToFlag()).containsExactly(3L, 5L);
+    assertThat(c.lateHeadsMedianRequestsToFlag()).isEqualTo(4.0);
+    assertThat(
+            new Bounds(null, null, null, null, null, 0.7, 0.0, 10.0)
+                .passes(evaluate(labels, verdicts, campaigns)))
+        .isTrue();
+    assertThat(
+            new Bounds(null, null, null, null, null, null, null, 3.0)
+                .passes(evaluate(labels, verdicts, campaigns)))
+        .isFalse();
+  }
+
+  @Test
+  void aCampaignWithoutConfirmationTimeHasNoLateHeads() throws IOException {
+    CampaignFigures c =
+        evaluate(LABELS, VERDICTS, "{\"id\":\"D1\",\"accounts\":[\"h1\"],\"confirmed_at\":null}\n")
+            .campaigns();
+    assertThat(c.lateHeads()).isZero();
+    assertThat(c.lateHeadsMedianRequestsToFlag()).isNaN();
+  }
+
+  private static String withFirstSeen(String verdictLine, String firstSeen) {
+    return verdictLine.substring(0, verdictLine.length() - 1)
+        + ",\"first_seen\":\""
+        + firstSeen
+        + "\"}";
   }
 
   @Test
