@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.distillguard.core.detect.Detector;
 import org.distillguard.core.detect.DetectorConfig;
 import org.distillguard.core.detect.ScoringModel;
+import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.distillguard.gateway.admin.AdminApi;
 import org.distillguard.gateway.admin.Operations;
@@ -92,7 +93,12 @@ public final class Gateway implements AutoCloseable {
                   : d.distillationAt(),
               config.detector.minRequests != null ? config.detector.minRequests : d.minRequests(),
               d.modelReleases());
-      Detector detector = new Detector(dc, ScoringModel.shipped(), PromptAnalyzer.standard());
+      Detector detector =
+          new Detector(
+              dc,
+              ScoringModel.shipped(),
+              PromptAnalyzer.standard(),
+              config.detector.linking ? LinkerConfig.defaults() : null);
       Path dir = config.baseDir.resolve(config.journal.dir);
       Journal journal =
           config.journal.enabled

@@ -251,6 +251,13 @@ public final class GatewayConfig {
     @JsonProperty("min_requests")
     public @Nullable Integer minRequests;
 
+    /**
+     * Link accounts into campaigns (shared payment, email domain, address prefixes, client, system
+     * prompt, templates, creation bursts): a confirmed campaign's members are flagged on its
+     * evidence, and campaign membership reaches the policy.
+     */
+    public boolean linking = true;
+
     /** Replay the journal at start so the detector's per-account state survives restarts. */
     @JsonProperty("replay_journal")
     public boolean replayJournal = true;

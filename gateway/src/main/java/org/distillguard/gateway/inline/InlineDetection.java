@@ -98,9 +98,8 @@ public final class InlineDetection implements AutoCloseable {
           }
           try {
             Exchange e = parser.parse(src.buffer(), 0, src.length());
-            Verdict v = detector.observe(e);
+            observe(e);
             n++;
-            raise(e.account(), v, e.timeMillis());
           } catch (MalformedExchangeException ex) {
             // a line cut short by a crash: skip it
           }
@@ -184,12 +183,30 @@ public final class InlineDetection implements AutoCloseable {
     if (journal != null) {
       journal.write(e);
     }
-    Verdict v = detector.observe(e);
-    raise(e.account(), v, e.timeMillis());
+    observe(e);
   }
 
-  /** Publishes, persists and audits a verdict that went up. */
-  private void raise(String account, Verdict v, long atMillis) {
+  /**
+   * Updates the detector; publishes what rose. Members flagged because their campaign was just
+   * confirmed come first (they may include this account, and some sent nothing now).
+   */
+  private void observe(Exchange e) {
+    Verdict v = detector.observe(e);
+    List<String> byCampaign = detector.raisedByCampaign();
+    if (!byCampaign.isEmpty()) {
+      for (String member : List.copyOf(byCampaign)) {
+        raise(member, Verdict.DISTILLATION, e.timeMillis(), true);
+      }
+    }
+    raise(e.account(), v, e.timeMillis(), false);
+  }
+
+  /**
+   * Publishes, persists and audits a verdict that went up.
+   *
+   * @param byCampaign flagged on the evidence of its confirmed campaign
+   */
+  private void raise(String account, Verdict v, long atMillis, boolean byCampaign) {
     if (v == Verdict.BENIGN) {
       return;
     }
@@ -203,10 +220,11 @@ public final class InlineDetection implements AutoCloseable {
       return;
     }
     String reasons = reasons(a.reasons());
-    // Campaign linking plugs in here: when Assessment carries a campaign id and its confirmed
-    // state, pass them on; until then no account is in a campaign.
-    String campaign = null;
-    boolean confirmed = false;
+    // The campaign the linker put the account in, if any. Members flagged by their campaign's
+    // confirmation are in a confirmed one; for others, confirmation would need the whole campaign
+    // list (too costly per verdict), so they count as unconfirmed members.
+    String campaign = a.campaign();
+    boolean confirmed = byCampaign && campaign != null;
     AuditEntry entry;
     try {
       entry =
@@ -214,7 +232,14 @@ public final class InlineDetection implements AutoCloseable {
               "detector",
               "verdict." + v.id(),
               "account:" + account,
-              "score " + a.score() + " after " + a.requests() + " requests; " + reasons,
+              (byCampaign ? "flagged by confirmed " + campaign + "; " : "")
+                  + (campaign != null && !byCampaign ? "member of " + campaign + "; " : "")
+                  + "score "
+                  + a.score()
+                  + " after "
+                  + a.requests()
+                  + " requests; "
+                  + reasons,
               null);
       audit
           .store()
