@@ -261,6 +261,10 @@ public final class GatewayConfig {
     /** Replay the journal at start so the detector's per-account state survives restarts. */
     @JsonProperty("replay_journal")
     public boolean replayJournal = true;
+
+    /** Only journal files written in the last this many days are replayed (bounds start time). */
+    @JsonProperty("replay_days")
+    public int replayDays = 14;
   }
 
   /** The exchange journal. */
