@@ -110,7 +110,14 @@ public final class Gateway implements AutoCloseable {
       det.load(store.verdicts());
       if (config.detector.replayJournal && config.journal.enabled && config.journal.keepPrompts) {
         long t0 = System.nanoTime();
-        long n = det.replay(Journal.files(dir));
+        long since = clock.millis() - config.detector.replayDays * 86_400_000L;
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path f : Journal.files(dir)) {
+          if (java.nio.file.Files.getLastModifiedTime(f).toMillis() >= since) {
+            files.add(f);
+          }
+        }
+        long n = det.replay(files);
         if (n > 0) {
           LOG.info(
               "replayed {} journaled exchanges into the detector in {} ms",
@@ -151,7 +158,7 @@ public final class Gateway implements AutoCloseable {
             vertx,
             client,
             config,
-            new Upstreams(config.upstreams),
+            new Upstreams(config.upstreams, config.baseDir),
             directory,
             () -> lists,
             policy,

@@ -94,6 +94,14 @@ class AdminApiTest {
     assertThat(
             fx.admin("DELETE", "/admin/v1/lists?kind=ip&subject=203.0.113.0/24", "").statusCode())
         .isEqualTo(200);
+    String k = fx.key("acct-api");
+    assertThat(fx.post("/v1/chat/completions", k, GatewayFixture.chat("hi")).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> revoked =
+        fx.admin("DELETE", "/admin/v1/accounts/acct-api?reason=fraud", "");
+    assertThat(json(revoked).path("revoked_keys")).hasSize(1);
+    assertThat(fx.post("/v1/chat/completions", k, GatewayFixture.chat("hi")).statusCode())
+        .isEqualTo(401);
     JsonNode view = json(fx.admin("GET", "/admin/v1/accounts/acct-api", ""));
     assertThat(view.path("account").path("note").asText()).isEqualTo("trial");
     assertThat(json(fx.admin("GET", "/admin/v1/status", "")).has("detector_processed")).isTrue();

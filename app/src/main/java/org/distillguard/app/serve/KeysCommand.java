@@ -166,25 +166,42 @@ public final class KeysCommand implements Runnable {
   @Command(
       name = "revoke",
       mixinStandardHelpOptions = true,
-      description = "Revoke a key by its id.")
+      description = "Revoke a key by its id, or every key of an account with --account.")
   static final class Revoke implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin StoreOptions store;
 
-    @Parameters(paramLabel = "KEY_ID", description = "The key's id, as 'keys list' shows it.")
-    String id;
+    @Parameters(
+        paramLabel = "KEY_ID",
+        arity = "0..1",
+        description = "The key's id, as 'keys list' shows it.")
+    @Nullable String id;
+
+    @Option(names = "--account", description = "Revoke every key of this account instead.")
+    @Nullable String account;
 
     @Option(names = "--reason", description = "Why, for the audit log.")
     @Nullable String reason;
 
     @Override
     public Integer call() {
+      if ((id == null) == (account == null)) {
+        spec.commandLine().getErr().println("distillguard keys revoke: give a KEY_ID or --account");
+        return Main.EXIT_USAGE;
+      }
       return withStore(
           spec,
           store,
           (ops, out) -> {
-            ops.revokeKey(StoreOptions.actor(), id, reason);
-            out.println("revoked " + id);
+            String acct = account;
+            if (acct != null) {
+              List<String> keys = ops.revokeAccount(StoreOptions.actor(), acct, reason);
+              out.println("revoked account " + acct + ": " + keys.size() + " key(s) " + keys);
+            } else {
+              String k = java.util.Objects.requireNonNull(id);
+              ops.revokeKey(StoreOptions.actor(), k, reason);
+              out.println("revoked " + k);
+            }
           });
     }
   }

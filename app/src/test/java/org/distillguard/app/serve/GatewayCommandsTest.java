@@ -61,6 +61,11 @@ class GatewayCommandsTest {
     assertThat(again.err()).contains("already revoked");
 
     assertThat(run("keys", "account", "-c", c, "acct-cli", "--rpm", "30").out()).contains("rpm=30");
+    run("keys", "create", "-c", c, "--account", "acct-cli");
+    run("keys", "create", "-c", c, "--account", "acct-cli");
+    Run whole = run("keys", "revoke", "-c", c, "--account", "acct-cli", "--reason", "fraud");
+    assertThat(whole.out()).contains("revoked account acct-cli: 2 key(s)");
+    assertThat(run("keys", "revoke", "-c", c).code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run("keys", "accounts", "-c", c).out()).contains("acct-cli");
 
     Run audit = run("policy", "audit", "-c", c, "--subject", "key:" + id);

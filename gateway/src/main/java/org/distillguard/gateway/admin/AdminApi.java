@@ -165,7 +165,7 @@ public final class AdminApi implements Handler<HttpServerRequest> {
     Object result =
         switch (resource) {
           case "status" -> status();
-          case "accounts" -> accounts(method, id, body, actor);
+          case "accounts" -> accounts(method, id, body, actor, req.getParam("reason"));
           case "keys" -> keys(method, id, body, actor, req.getParam("reason"));
           case "lists" -> lists(method, body, actor, req);
           case "verdicts" -> verdicts(method, id, actor, req.getParam("reason"));
@@ -195,7 +195,12 @@ public final class AdminApi implements Handler<HttpServerRequest> {
     return m;
   }
 
-  private Object accounts(String method, @Nullable String id, @Nullable JsonNode body, String actor)
+  private Object accounts(
+      String method,
+      @Nullable String id,
+      @Nullable JsonNode body,
+      String actor,
+      @Nullable String reason)
       throws Exception {
     if (method.equals("GET") && id == null) {
       return ops.accounts();
@@ -206,6 +211,9 @@ public final class AdminApi implements Handler<HttpServerRequest> {
       m.put("keys", ops.keys().stream().filter(k -> k.account().equals(id)).toList());
       m.put("standing", detection == null ? null : detection.standing(id));
       return m;
+    }
+    if (method.equals("DELETE") && id != null) {
+      return Map.of("revoked_keys", ops.revokeAccount(actor, id, reason));
     }
     if (method.equals("POST") && id == null) {
       JsonNode b = require(body);
@@ -347,7 +355,7 @@ public final class AdminApi implements Handler<HttpServerRequest> {
     return List.of(
         "GET /admin/v1/status",
         "GET|POST /admin/v1/accounts",
-        "GET /admin/v1/accounts/{id}",
+        "GET|DELETE /admin/v1/accounts/{id}",
         "GET|POST /admin/v1/keys",
         "DELETE /admin/v1/keys/{id}",
         "GET|POST|DELETE /admin/v1/lists",

@@ -120,6 +120,27 @@ public final class Operations {
     audit.record(actor, "key.revoke", "key:" + id, reason, null);
   }
 
+  /**
+   * Revokes an account: every valid key of it is revoked (the account and its history stay).
+   *
+   * @return the ids of the keys revoked
+   */
+  public List<String> revokeAccount(String actor, String account, @Nullable String reason)
+      throws Rejected {
+    if (store.account(account).isEmpty()) {
+      throw new Rejected("no account " + account);
+    }
+    long now = audit.clock().millis();
+    List<String> revoked = new java.util.ArrayList<>();
+    for (ApiKey k : store.keys()) {
+      if (k.account().equals(account) && !k.revoked() && store.revokeKey(k.id(), now)) {
+        revoked.add(k.id());
+      }
+    }
+    audit.record(actor, "account.revoke", "account:" + account, reason, "keys=" + revoked);
+    return revoked;
+  }
+
   /** Puts a subject on the allow or deny list (replacing any earlier listing of it). */
   public ListEntry list(
       String actor,

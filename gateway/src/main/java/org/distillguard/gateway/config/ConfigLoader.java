@@ -159,6 +159,7 @@ public final class ConfigLoader {
       u.name = orEmpty(u.name);
       u.url = orEmpty(u.url);
       u.apiKey = orEmpty(u.apiKey);
+      u.caFile = orEmpty(u.caFile);
       u.api = u.api == null ? "openai" : u.api;
       if (u.models == null) {
         u.models = new java.util.ArrayList<>();

@@ -121,6 +121,14 @@ public final class GatewayConfig {
     /** Model name patterns ({@code *} wildcard) this upstream serves; empty: any model. */
     public List<String> models = new ArrayList<>();
 
+    /**
+     * PEM file of the certificate authorities to trust for this upstream (a private upstream with
+     * its own CA); empty: the JDK's default trust store. Certificates and host names are always
+     * verified.
+     */
+    @JsonProperty("ca_file")
+    public String caFile = "";
+
     /** Connections kept per upstream. */
     @JsonProperty("max_connections")
     public int maxConnections = 256;
@@ -244,15 +252,19 @@ public final class GatewayConfig {
     public @Nullable Integer minRequests;
 
     /**
-     * Link accounts into campaigns (shared address ranges, clients, templates, creation bursts;
-     * docs/CAMPAIGNS.md): a confirmed campaign's members are flagged on its evidence, and the
-     * policy's campaign actions apply.
+     * Link accounts into campaigns (shared payment, email domain, address prefixes, client, system
+     * prompt, templates, creation bursts): a confirmed campaign's members are flagged on its
+     * evidence, and campaign membership reaches the policy.
      */
     public boolean linking = true;
 
     /** Replay the journal at start so the detector's per-account state survives restarts. */
     @JsonProperty("replay_journal")
     public boolean replayJournal = true;
+
+    /** Only journal files written in the last this many days are replayed (bounds start time). */
+    @JsonProperty("replay_days")
+    public int replayDays = 14;
   }
 
   /** The exchange journal. */

@@ -98,9 +98,8 @@ public final class InlineDetection implements AutoCloseable {
           }
           try {
             Exchange e = parser.parse(src.buffer(), 0, src.length());
-            Verdict v = detector.observe(e);
+            observe(e);
             n++;
-            raise(e.account(), v, e.timeMillis());
           } catch (MalformedExchangeException ex) {
             // a line cut short by a crash: skip it
           }
@@ -184,20 +183,30 @@ public final class InlineDetection implements AutoCloseable {
     if (journal != null) {
       journal.write(e);
     }
-    Verdict v = detector.observe(e);
-    raise(e.account(), v, e.timeMillis());
-    // A campaign confirmed by this request flags members that sent nothing now: enforce on them
-    // too, before their next request.
-    List<String> others = List.copyOf(detector.raisedByCampaign());
-    for (String account : others) {
-      if (!account.equals(e.account())) {
-        raise(account, Verdict.DISTILLATION, e.timeMillis());
-      }
-    }
+    observe(e);
   }
 
-  /** Publishes, persists and audits a verdict that went up. */
-  private void raise(String account, Verdict v, long atMillis) {
+  /**
+   * Updates the detector; publishes what rose. Members flagged because their campaign was just
+   * confirmed come first (they may include this account, and some sent nothing now).
+   */
+  private void observe(Exchange e) {
+    Verdict v = detector.observe(e);
+    List<String> byCampaign = detector.raisedByCampaign();
+    if (!byCampaign.isEmpty()) {
+      for (String member : List.copyOf(byCampaign)) {
+        raise(member, Verdict.DISTILLATION, e.timeMillis(), true);
+      }
+    }
+    raise(e.account(), v, e.timeMillis(), false);
+  }
+
+  /**
+   * Publishes, persists and audits a verdict that went up.
+   *
+   * @param byCampaign flagged on the evidence of its confirmed campaign
+   */
+  private void raise(String account, Verdict v, long atMillis, boolean byCampaign) {
     if (v == Verdict.BENIGN) {
       return;
     }
@@ -211,8 +220,9 @@ public final class InlineDetection implements AutoCloseable {
       return;
     }
     String reasons = reasons(a.reasons());
+    // The campaign the linker put the account in, if any, and whether it is confirmed.
     String campaign = a.campaign();
-    boolean confirmed = campaign != null && detector.inConfirmedCampaign(account);
+    boolean confirmed = campaign != null && (byCampaign || detector.inConfirmedCampaign(account));
     AuditEntry entry;
     try {
       entry =
@@ -220,7 +230,14 @@ public final class InlineDetection implements AutoCloseable {
               "detector",
               "verdict." + v.id(),
               "account:" + account,
-              "score " + a.score() + " after " + a.requests() + " requests; " + reasons,
+              (byCampaign ? "flagged by confirmed " + campaign + "; " : "")
+                  + (campaign != null && !byCampaign ? "member of " + campaign + "; " : "")
+                  + "score "
+                  + a.score()
+                  + " after "
+                  + a.requests()
+                  + " requests; "
+                  + reasons,
               null);
       audit
           .store()

@@ -549,6 +549,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             .setURI(t.basePath() + req.uri())
             .setConnectTimeout(config.timeouts.connectMs)
             .setIdleTimeout(config.timeouts.idleMs);
+    if (t.tls() != null) {
+      ro.setSslOptions(t.tls());
+    }
     MultiMap h = ro.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : ro.getHeaders();
     for (var e : req.headers()) {
       if (!DROP_REQUEST.contains(e.getKey().toLowerCase(Locale.ROOT))) {

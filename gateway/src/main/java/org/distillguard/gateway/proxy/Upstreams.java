@@ -20,7 +20,8 @@ public final class Upstreams {
       boolean ssl,
       String basePath,
       String apiKey,
-      List<Pattern> models) {
+      List<Pattern> models,
+      io.vertx.core.net.@Nullable ClientSSLOptions tls) {
 
     boolean serves(@Nullable String model) {
       if (models.isEmpty()) {
@@ -40,7 +41,7 @@ public final class Upstreams {
 
   private final List<Target> targets = new ArrayList<>();
 
-  public Upstreams(List<GatewayConfig.Upstream> config) {
+  public Upstreams(List<GatewayConfig.Upstream> config, java.nio.file.Path baseDir) {
     for (GatewayConfig.Upstream u : config) {
       URI uri = URI.create(u.url);
       boolean ssl = "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
@@ -57,9 +58,29 @@ public final class Upstreams {
       for (String m : u.models) {
         ps.add(Pattern.compile(Pattern.quote(m).replace("*", "\\E.*\\Q")));
       }
+      io.vertx.core.net.ClientSSLOptions tls = null;
+      if (ssl && !u.caFile.isEmpty()) {
+        String ca = u.caFile;
+        java.nio.file.Path p = java.nio.file.Path.of(ca);
+        if (!p.isAbsolute()) {
+          p = baseDir.resolve(p);
+        }
+        tls =
+            new io.vertx.core.net.ClientSSLOptions()
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(p.toString()))
+                .setHostnameVerificationAlgorithm("HTTPS");
+      }
       targets.add(
           new Target(
-              u.name, Api.of(u.api), uri.getHost(), port, ssl, base, u.apiKey, List.copyOf(ps)));
+              u.name,
+              Api.of(u.api),
+              uri.getHost(),
+              port,
+              ssl,
+              base,
+              u.apiKey,
+              List.copyOf(ps),
+              tls));
     }
   }
 

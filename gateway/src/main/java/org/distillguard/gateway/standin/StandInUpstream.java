@@ -65,6 +65,7 @@ public final class StandInUpstream implements AutoCloseable {
   private final AtomicLong cancelled = new AtomicLong();
   private final AtomicReference<@Nullable Received> last = new AtomicReference<>();
   private volatile int defaultWords = 8;
+  private String scheme = "http";
 
   /** The last request the stand-in received: path, headers and parsed body. */
   public record Received(String path, MultiMap headers, @Nullable JsonNode body) {}
@@ -91,9 +92,19 @@ public final class StandInUpstream implements AutoCloseable {
 
   /** Starts listening; port 0 picks a free one. */
   public StandInUpstream start(String host, int port) {
-    HttpServer s =
-        vertx.createHttpServer(
-            new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true));
+    return start(host, port, null);
+  }
+
+  /** Starts listening over TLS with the given certificate (tests of https upstreams). */
+  public StandInUpstream start(
+      String host, int port, io.vertx.core.net.@Nullable KeyCertOptions tls) {
+    HttpServerOptions opts =
+        new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+    if (tls != null) {
+      opts.setSsl(true).setKeyCertOptions(tls);
+      scheme = "https";
+    }
+    HttpServer s = vertx.createHttpServer(opts);
     s.requestHandler(this::handle);
     this.server = s.listen().await();
     return this;
@@ -108,7 +119,7 @@ public final class StandInUpstream implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return scheme + "://" + (scheme.equals("https") ? "localhost" : "127.0.0.1") + ":" + port();
   }
 
   public long requests() {

@@ -19,6 +19,16 @@ class SqliteStoreTest extends StoreContract {
     store.close();
   }
 
+  @org.junit.jupiter.api.Test
+  void theFileIsInWalModeSoTheCliAndARunningGatewayCanShareIt() throws Exception {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sub/dg.db"));
+        java.sql.ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    }
+  }
+
   @Override
   Store store() {
     return store;
