@@ -54,6 +54,84 @@ class MarkerPropertiesTest {
     return b.toString();
   }
 
+  static final String[] PIECES = {
+    " ",
+    "\n",
+    "\t",
+    "often",
+    "Often",
+    "frequently",
+    "is",
+    "not",
+    "isn't",
+    "it",
+    "It",
+    "it's",
+    "do",
+    "don't",
+    "you",
+    "are",
+    "you're",
+    "for",
+    "example",
+    "instance",
+    "allow",
+    "for",
+    "`",
+    "```",
+    "\"",
+    "'",
+    "\u2019",
+    "\u201C",
+    "\u201D",
+    "{",
+    "}",
+    "<think>",
+    "</think>",
+    ".",
+    ",",
+    "?",
+    "42",
+    "https://x.y/often",
+    "a",
+    "an",
+    "exact",
+    "same",
+    "    ",
+    "> ",
+    "|",
+    "\uD83D\uDE00",
+    "A\u2019s"
+  };
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void randomTokenSoupNeverBreaksTheInvariants(long seed) {
+    Random r = new Random(seed * 31 + 7);
+    StringBuilder d = new StringBuilder();
+    int n = r.nextInt(200);
+    for (int i = 0; i < n; i++) {
+      d.append(PIECES[r.nextInt(PIECES.length)]);
+      if (r.nextBoolean()) {
+        d.append(' ');
+      }
+    }
+    String doc = d.toString();
+    Marker m = Marker.of(MarkerTest.MASTER.account("soup-" + seed));
+    String whole = m.mark("", doc);
+    Marker.Stream s = m.open("");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < doc.length(); ) {
+      int j = Math.min(doc.length(), i + 1 + r.nextInt(5));
+      b.append(s.feed(doc.substring(i, j)));
+      i = j;
+    }
+    assertThat(b.append(s.finish()).toString()).isEqualTo(whole);
+    assertThat(m.mark("", whole)).isEqualTo(whole);
+    assertThat(whole.replaceAll("[^\\n`\"{}<>]", ""))
+        .isEqualTo(doc.replaceAll("[^\\n`\"{}<>]", ""));
+  }
+
   @ParameterizedTest
   @MethodSource("seeds")
   void chunkingIdempotenceAndProtectedFragments(long seed) {
