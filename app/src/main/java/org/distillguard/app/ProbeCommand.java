@@ -168,7 +168,12 @@ public final class ProbeCommand implements Callable<Integer> {
               HttpClient.newHttpClient(),
               Thread::sleep);
       Path progress = out.resolve("outputs.jsonl");
-      err.println("probe: asking " + asked.size() + " prompts (progress in " + progress + ")");
+      err.println(
+          "probe: "
+              + asked.size()
+              + " prompts; answers go to "
+              + progress
+              + " (prompts already answered there are not asked again)");
       texts =
           probe.run(
               asked,

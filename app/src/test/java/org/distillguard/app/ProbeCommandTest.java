@@ -119,6 +119,30 @@ class ProbeCommandTest {
   }
 
   @Test
+  void theShippedExampleStillShowsCampaignC17AndItsCanary() {
+    Path ex = Path.of("..", "examples", "probe");
+    int code =
+        run(
+            "probe",
+            "--master-key-file",
+            ex.resolve("master.hex").toString(),
+            "--key",
+            "member:default",
+            "--key",
+            "campaign:c-17",
+            "--outputs",
+            ex.resolve("suspect.jsonl").toString(),
+            "--ledger",
+            ex.resolve("ledger.jsonl").toString(),
+            "--out",
+            dir.resolve("ex").toString());
+    assertThat(code).as(err.toString()).isEqualTo(Main.EXIT_OK);
+    assertThat(out.toString())
+        .contains(
+            "121 outputs", "watermark: DETECTED", "canary: account acct-4411 reproduced 1 of 1");
+  }
+
+  @Test
   void refusesAmbiguousInput() throws Exception {
     Path keyFile = Files.writeString(dir.resolve("k.hex"), "00112233445566778899aabbccddeeff");
     assertThat(run("probe", "--master-key-file", keyFile.toString())).isEqualTo(Main.EXIT_USAGE);

