@@ -246,6 +246,25 @@ public final class IntelNode implements AutoCloseable {
     return bundle;
   }
 
+  /**
+   * Starts the background feed the gateway reads its matcher from: polls the peers every {@code
+   * interval} and swaps in a new snapshot when anything changed (and at least hourly, for decay).
+   * Close the feed before this node.
+   */
+  public IndicatorFeed feed(
+      Duration interval, java.util.function.Consumer<IndicatorMatcher> onChange)
+      throws IOException {
+    return new IndicatorFeed(
+        poller(),
+        config.peers(),
+        store,
+        config.policy(),
+        clock,
+        interval,
+        Duration.ofHours(1),
+        onChange);
+  }
+
   /** Objects per POST: keeps each request well under the server's 64 MiB limit. */
   static final int POST_CHUNK = 5_000;
 
