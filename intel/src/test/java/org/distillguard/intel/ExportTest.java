@@ -120,6 +120,22 @@ class ExportTest {
     assertThat(text).doesNotContain("3f9a0c11aa22bb33").doesNotContain("77ab00ff11ee22dd");
   }
 
+  /**
+   * The exported bundle of the fixture, byte for byte (keys derive from fixed seeds, Ed25519 is
+   * deterministic, ids and versions come from the data). After an intended format change,
+   * regenerate with {@code -Dsurefire.argLine=-Dintel.golden.update=true} and review the diff.
+   */
+  @Test
+  void matchesTheGoldenBundle() throws Exception {
+    Path golden = Path.of("src/test/resources/golden/fixture-bundle.json");
+    String actual = bundle.toPrettyString() + "\n";
+    if (Boolean.getBoolean("intel.golden.update")) {
+      java.nio.file.Files.createDirectories(golden.toAbsolutePath().getParent());
+      java.nio.file.Files.writeString(golden, actual);
+    }
+    assertThat(actual).isEqualTo(java.nio.file.Files.readString(golden));
+  }
+
   @Test
   void exportingTheSameAnalysisTwiceGivesTheSameBytes() throws Exception {
     ObjectNode again = fx.export(new Fixture.Member("provider-a"));
