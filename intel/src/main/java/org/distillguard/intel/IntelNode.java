@@ -59,7 +59,7 @@ public final class IntelNode implements AutoCloseable {
     this.signingKey = SigningKey.read(config.signingKey());
     this.consortiumKey = ConsortiumKey.read(config.consortiumKey());
     this.store = IndicatorStore.open(config.stateDir().resolve("imported"));
-    this.importer = new Importer(new Verifier(config.pinnedPeers()), store);
+    this.importer = new Importer(new Verifier(config.pinnedPeers()), store, consortiumKey.keyId());
   }
 
   public static IntelNode open(IntelConfig config, Clock clock) throws IOException {
