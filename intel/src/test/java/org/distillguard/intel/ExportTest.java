@@ -76,6 +76,7 @@ class ExportTest {
     assertThat(patterns)
         .contains("[ipv4-addr:value ISSUBSET '198.18.4.0/24']")
         .contains("[ipv6-addr:value = '2001:db8:77:1::5']")
+        .contains("[ipv6-addr:value ISSUBSET '2001:db8:99::/48']")
         .doesNotContain("[ipv6-addr:value ISSUBSET '2001:db8:77::/48']")
         .anyMatch(p -> p.contains("kind = 'payment_fp'"))
         .anyMatch(p -> p.contains("kind = 'email_domain'"))
