@@ -59,7 +59,7 @@ public final class IntelNode implements AutoCloseable {
     this.signingKey = SigningKey.read(config.signingKey());
     this.consortiumKey = ConsortiumKey.read(config.consortiumKey());
     this.store = IndicatorStore.open(config.stateDir().resolve("imported"));
-    this.importer = new Importer(new Verifier(config.pinnedPeers()), store);
+    this.importer = new Importer(new Verifier(config.pinnedPeers()), store, consortiumKey.keyId());
   }
 
   public static IntelNode open(IntelConfig config, Clock clock) throws IOException {
@@ -244,6 +244,25 @@ public final class IntelNode implements AutoCloseable {
     objects.forEach(arr::add);
     bundle.put("id", StixIds.of("bundle", config.identity(), "sightings", Long.toString(now)));
     return bundle;
+  }
+
+  /**
+   * Starts the background feed the gateway reads its matcher from: polls the peers every {@code
+   * interval} and swaps in a new snapshot when anything changed (and at least hourly, for decay).
+   * Close the feed before this node.
+   */
+  public IndicatorFeed feed(
+      Duration interval, java.util.function.Consumer<IndicatorMatcher> onChange)
+      throws IOException {
+    return new IndicatorFeed(
+        poller(),
+        config.peers(),
+        store,
+        config.policy(),
+        clock,
+        interval,
+        Duration.ofHours(1),
+        onChange);
   }
 
   /** Objects per POST: keeps each request well under the server's 64 MiB limit. */

@@ -76,6 +76,7 @@ class ExportTest {
     assertThat(patterns)
         .contains("[ipv4-addr:value ISSUBSET '198.18.4.0/24']")
         .contains("[ipv6-addr:value = '2001:db8:77:1::5']")
+        .contains("[ipv6-addr:value ISSUBSET '2001:db8:99::/48']")
         .doesNotContain("[ipv6-addr:value ISSUBSET '2001:db8:77::/48']")
         .anyMatch(p -> p.contains("kind = 'payment_fp'"))
         .anyMatch(p -> p.contains("kind = 'email_domain'"))
@@ -123,14 +124,14 @@ class ExportTest {
   /**
    * The exported bundle of the fixture, byte for byte (keys derive from fixed seeds, Ed25519 is
    * deterministic, ids and versions come from the data). After an intended format change,
-   * regenerate with {@code -Dintel.golden.update=true} and review the diff.
+   * regenerate with {@code -Dsurefire.argLine=-Dintel.golden.update=true} and review the diff.
    */
   @Test
   void matchesTheGoldenBundle() throws Exception {
     Path golden = Path.of("src/test/resources/golden/fixture-bundle.json");
     String actual = bundle.toPrettyString() + "\n";
     if (Boolean.getBoolean("intel.golden.update")) {
-      java.nio.file.Files.createDirectories(golden.getParent());
+      java.nio.file.Files.createDirectories(golden.toAbsolutePath().getParent());
       java.nio.file.Files.writeString(golden, actual);
     }
     assertThat(actual).isEqualTo(java.nio.file.Files.readString(golden));

@@ -159,6 +159,7 @@ public final class Fixture {
             + PAYMENT
             + "\",\"accounts\":8},"
             + "{\"type\":\"ip_prefix\",\"value\":\"198.18.4.0/24\",\"accounts\":8},"
+            + "{\"type\":\"ip_prefix_48\",\"value\":\"2001:db8:99::/48\",\"accounts\":3},"
             + "{\"type\":\"email_domain\",\"value\":\""
             + EMAIL_DOMAIN
             + "\",\"accounts\":8},"

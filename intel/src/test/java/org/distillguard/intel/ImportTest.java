@@ -245,6 +245,16 @@ class ImportTest {
   }
 
   @Test
+  void fingerprintsUnderAnotherConsortiumKeyAreLoggedOncePerPeer() throws Exception {
+    Importer other =
+        new Importer(
+            new Verifier(List.of(a.asPeer())), IndicatorStore.inMemory(), "0000000000000000");
+    other.importBundle(bundle, "bundle.json", now());
+    assertThat(logLines.stream().filter(l -> l.contains("under consortium key"))).hasSize(1);
+    assertThat(logLines).anyMatch(l -> l.contains("provider-a publishes fingerprints"));
+  }
+
+  @Test
   void timestampsAreStrict() {
     assertThat(StixTime.format(0)).isEqualTo("1970-01-01T00:00:00.000Z");
   }

@@ -83,6 +83,37 @@ class SightingLoopTest {
   }
 
   @Test
+  void theGatewaysFeedAppliesNewlyPublishedIndicatorsWithoutARestart() throws Exception {
+    Fixture fx = new Fixture(Files.createDirectories(tmp.resolve("analysis")));
+    SecureRandom rnd = new SecureRandom();
+    Files.writeString(tmp.resolve("consortium.key"), ConsortiumKey.generate(rnd));
+    Map<String, String> pub = new HashMap<>();
+    Map<String, Integer> port = new HashMap<>();
+    for (String m : List.of("a", "b", "c")) {
+      pub.put(m, IntelNode.writeSigningKey(tmp.resolve(m + ".key"), rnd));
+      port.put(m, freePort());
+    }
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(Fixture.NOW), ZoneOffset.UTC);
+    try (IntelNode a = node("a", pub, port, clock);
+        IntelNode b = node("b", pub, port, clock)) {
+      a.serve();
+      java.util.concurrent.atomic.AtomicInteger swaps =
+          new java.util.concurrent.atomic.AtomicInteger();
+      try (IndicatorFeed feed =
+          b.feed(java.time.Duration.ofMillis(50), m -> swaps.incrementAndGet())) {
+        assertThat(feed.current().matchIp("198.18.4.9")).isNull();
+        a.publish(a.export(fx.dir, List.of(fx.log.toString()), null, a.exportOptions()));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (feed.current().matchIp("198.18.4.9") == null && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(feed.current().matchIp("198.18.4.9")).isNotNull();
+        assertThat(swaps.get()).isPositive();
+      }
+    }
+  }
+
+  @Test
   void aSightingByAThirdMemberRaisesTheIndicatorsConfidenceAtTheOthers() throws Exception {
     Fixture fx = new Fixture(Files.createDirectories(tmp.resolve("analysis")));
     SecureRandom rnd = new SecureRandom();

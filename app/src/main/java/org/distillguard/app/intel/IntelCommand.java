@@ -338,7 +338,7 @@ public final class IntelCommand implements Runnable {
         paramLabel = "DURATION",
         description =
             "Poll peers this often (e.g. 1s, 500ms); 0 to not poll (default: ${DEFAULT-VALUE}).")
-    String pollInterval = "2s";
+    String pollInterval = "1s";
 
     @Override
     public Integer call() throws Exception {

@@ -229,7 +229,14 @@ class ConsortiumEndToEndTest {
                 who, refused, after, hydraRefused, hydra, benignRefused, benign);
         assertThat(hydraRefused / (double) hydra).as(figures).isGreaterThan(0.8);
         assertThat(benignRefused / (double) benign).as(figures).isLessThan(0.01);
-        assertThat(System.getProperty("intel.e2e.figures")).as(figures).isNull();
+        if (Files.isDirectory(Path.of("target"))) {
+          // The measured figures, for docs/INTEL.md: target/intel-e2e.txt.
+          Files.writeString(
+              Path.of("target", "intel-e2e.txt"),
+              figures + System.lineSeparator(),
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND);
+        }
       }
     }
   }

@@ -144,7 +144,7 @@ public final class BundleExporter {
       campaigns.add(campaignObject(c, cid, created, modified, confidence, verdicts, logs));
       int size = Math.max(1, c.size());
       for (SharedIndicator si : c.indicators()) {
-        if ("ip_prefix".equals(si.type())) {
+        if ("ip_prefix".equals(si.type()) || "ip_prefix_48".equals(si.type())) {
           for (Ind ind : ipIndicators(si.value(), c.accounts(), logs)) {
             double share = Math.min(1, si.accounts() / (double) size);
             merge(
@@ -340,7 +340,7 @@ public final class BundleExporter {
     if (block == null) {
       return List.of();
     }
-    if (logs.bystanders(cidr.strip()) == 0) {
+    if (logs.bystanders(cidr) == 0) {
       return List.of(block);
     }
     IPAddress net = new IPAddressString(cidr.strip()).getAddress();

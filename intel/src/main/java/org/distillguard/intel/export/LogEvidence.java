@@ -134,17 +134,51 @@ public final class LogEvidence {
   /** Notes an exchange of an account that is not published. */
   public void bystander(Exchange x) {
     String prefix = prefixOf(x.ip());
-    if (prefix != null) {
-      Set<String> s = bystanders.computeIfAbsent(prefix, k -> new java.util.HashSet<>());
-      if (s.size() < 8) {
-        s.add(x.account());
+    if (prefix == null) {
+      return;
+    }
+    note(prefix, x.account());
+    if (prefix.indexOf(':') >= 0) {
+      // IPv6: the linker also reports /64 blocks.
+      IPAddress a = new IPAddressString(String.valueOf(x.ip()).strip()).getAddress();
+      if (a != null) {
+        note(a.toPrefixBlock(64).toCanonicalString(), x.account());
       }
     }
   }
 
-  /** How many unpublished accounts (at most 8 counted) were seen in {@code prefix}. */
-  public int bystanders(String prefix) {
-    Set<String> s = bystanders.get(prefix);
+  private void note(String block, String account) {
+    Set<String> s = bystanders.computeIfAbsent(block, k -> new java.util.HashSet<>());
+    if (s.size() < 8) {
+      s.add(account);
+    }
+  }
+
+  /**
+   * How many unpublished accounts (at most 8 counted) were seen in the block {@code cidr}, judged
+   * conservatively at /24 (IPv4), /48 or /64 (IPv6) granularity; a block wider than that counts as
+   * shared.
+   */
+  public int bystanders(String cidr) {
+    IPAddress a = new IPAddressString(cidr.strip()).getAddress();
+    if (a == null) {
+      return 0;
+    }
+    Integer len = a.getNetworkPrefixLength();
+    int bits = len == null ? a.getBitCount() : len;
+    String key;
+    if (a.isIPv4()) {
+      if (bits < 24) {
+        return 8;
+      }
+      key = a.toPrefixBlock(24).toCanonicalString();
+    } else {
+      if (bits < 48) {
+        return 8;
+      }
+      key = a.toPrefixBlock(bits >= 64 ? 64 : 48).toCanonicalString();
+    }
+    Set<String> s = bystanders.get(key);
     return s == null ? 0 : s.size();
   }
 

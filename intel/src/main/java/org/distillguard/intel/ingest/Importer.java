@@ -35,9 +35,22 @@ public final class Importer {
   private final Verifier verifier;
   private final IndicatorStore store;
 
+  private final @Nullable String consortiumKeyId;
+  private final java.util.Set<String> keyIdsWarned =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public Importer(Verifier verifier, IndicatorStore store) {
+    this(verifier, store, null);
+  }
+
+  /**
+   * @param consortiumKeyId this member's consortium key id: keyed values a peer computed under
+   *     another key are still imported but can never match, and are logged once per peer and key
+   */
+  public Importer(Verifier verifier, IndicatorStore store, @Nullable String consortiumKeyId) {
     this.verifier = verifier;
     this.store = store;
+    this.consortiumKeyId = consortiumKeyId;
   }
 
   /** One rejected object. */
@@ -100,10 +113,27 @@ public final class Importer {
       } else {
         store.add(o, out.peer, now);
         accepted++;
+        checkKeyId(o, out.peer);
       }
     }
     store.sync();
     return new Report(accepted, duplicates, builtIns, rejected);
+  }
+
+  private void checkKeyId(JsonNode o, String peer) {
+    String k = o.path("extensions").path(Extensions.INTEL).path("key_id").asText("");
+    if (consortiumKeyId != null
+        && !k.isEmpty()
+        && !k.equals(consortiumKeyId)
+        && keyIdsWarned.add(peer + '|' + k)) {
+      LOG.log(
+          Level.WARNING,
+          "intel import: {0} publishes fingerprints under consortium key {1}, this member holds {2}:"
+              + " they will not match until both use the same key",
+          peer,
+          k,
+          consortiumKeyId);
+    }
   }
 
   private record Outcome(@Nullable Rejection rejection, boolean duplicate, String peer) {}

@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * The imported objects of one member, persisted as an append-only JSON Lines file ({@code
  * objects.jsonl}: one accepted object version per line, with the peer it came from) and replayed
  * into memory at start. Knows every version it ever accepted, so the same version is never imported
- * twice, whatever the transport repeats after a crash or restart.
+ * twice, whatever the transport repeats after a crash or restart. Thread-safe (one lock): a
+ * background feed may import while request threads build snapshots.
  */
 public final class IndicatorStore implements AutoCloseable {
   /** The latest version held of one object. */
@@ -121,33 +122,33 @@ public final class IndicatorStore implements AutoCloseable {
   }
 
   /** The digest held for version {@code (id, modified)}, or null if never imported. */
-  public @Nullable String versionDigest(String id, String modified) {
+  public synchronized @Nullable String versionDigest(String id, String modified) {
     return versions.get(id + '|' + modified);
   }
 
-  public @Nullable Held latest(String id) {
+  public synchronized @Nullable Held latest(String id) {
     return latest.get(id);
   }
 
-  public Collection<Held> all() {
-    return latest.values();
+  public synchronized Collection<Held> all() {
+    return List.copyOf(latest.values());
   }
 
   /**
    * Distinct members other than {@code publisher} that reported a sighting of {@code indicatorId}.
    */
-  public int confirmations(String indicatorId, String publisher) {
+  public synchronized int confirmations(String indicatorId, String publisher) {
     Set<String> s = confirmations.get(indicatorId);
     return s == null ? 0 : s.size() - (s.contains(publisher) ? 1 : 0);
   }
 
   /** Increases whenever content changes, so derived snapshots know when to rebuild. */
-  public long generation() {
+  public synchronized long generation() {
     return generation;
   }
 
   /** Adds an accepted object version (in memory and appended to the file; see {@link #sync}). */
-  public void add(JsonNode obj, String peer, long receivedAt) throws IOException {
+  public synchronized void add(JsonNode obj, String peer, long receivedAt) throws IOException {
     remember(obj, peer);
     if (out != null) {
       ObjectNode line = Json.MAPPER.createObjectNode();
@@ -160,7 +161,7 @@ public final class IndicatorStore implements AutoCloseable {
   }
 
   /** Forces appended lines to disk; call before moving a cursor past them. */
-  public void sync() throws IOException {
+  public synchronized void sync() throws IOException {
     if (channel != null) {
       channel.force(false);
     }
@@ -192,7 +193,7 @@ public final class IndicatorStore implements AutoCloseable {
   }
 
   /** Every held indicator, latest versions only. */
-  public List<Held> indicators() {
+  public synchronized List<Held> indicators() {
     List<Held> out = new ArrayList<>();
     for (Held h : latest.values()) {
       if ("indicator".equals(h.object().path("type").asText())) {
@@ -207,7 +208,7 @@ public final class IndicatorStore implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     if (out != null) {
       out.flush();
     }

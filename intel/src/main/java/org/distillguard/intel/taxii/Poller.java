@@ -23,6 +23,8 @@ public final class Poller {
   private final Importer importer;
   private final CursorStore cursors;
   private final Clock clock;
+  private final java.util.Map<String, String> lastError =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Poller(TaxiiClient client, Importer importer, CursorStore cursors, Clock clock) {
     this.client = client;
@@ -65,14 +67,17 @@ public final class Poller {
           break; // a server that says "more" but gives no way to get it
         }
       }
+      if (lastError.remove(peer.name()) != null) {
+        LOG.log(Level.INFO, "intel poll: {0} reachable again", peer.name());
+      }
       return new Result(peer.name(), total, pages, null);
     } catch (IOException | RuntimeException e) {
-      LOG.log(
-          Level.WARNING,
-          "intel poll: {0} unreachable or unusable: {1}",
-          peer.name(),
-          e.getMessage());
-      return new Result(peer.name(), total, pages, String.valueOf(e.getMessage()));
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      // Log a peer going down once, not at every poll.
+      if (!why.equals(lastError.put(peer.name(), why))) {
+        LOG.log(Level.WARNING, "intel poll: {0} unreachable or unusable: {1}", peer.name(), why);
+      }
+      return new Result(peer.name(), total, pages, why);
     }
   }
 }

@@ -28,7 +28,12 @@ public final class TaxiiClient {
   private final Duration timeout;
 
   public TaxiiClient(Duration timeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // HTTP/1.1: no h2c upgrade dance on plain-HTTP connections.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
     this.timeout = timeout;
   }
 
