@@ -1,5 +1,8 @@
 package org.distillguard.core.detect;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.text.Domain;
 import org.distillguard.core.text.PromptFeatures;
@@ -74,11 +77,10 @@ final class AccountState {
   long createdMillis = Exchange.NO_TIME;
   float newModel;
 
-  // verdict bookkeeping
+  // verdict bookkeeping: the account's own standing (its campaign's is the linking stage's)
   byte verdict;
   float peakScore;
   long flaggedAfter = -1;
-  boolean flaggedByCampaign; // reached distillation on its campaign's evidence, not its own
   final int index; // dense, in order of first appearance: the account's id in the linker
   long flaggedAt = Exchange.NO_TIME;
   float @org.jspecify.annotations.Nullable []
@@ -194,6 +196,157 @@ final class AccountState {
     temperatureZero = ewma(temperatureZero, o.temperature() == 0f ? 1 : 0, a);
     boolean shifted = modelAgeMillis < 14 * DAY && firstSeen < t - modelAgeMillis;
     newModel = ewma(newModel, shifted ? 1 : 0, a);
+  }
+
+  /**
+   * Format version of {@link #write}; bump it when a field is added, removed or changes meaning.
+   */
+  static final int CODEC_VERSION = 1;
+
+  /**
+   * Writes every field (the index excepted), so that {@link #read} gives back a state that behaves
+   * identically: same signals, same verdicts on the same next requests.
+   */
+  void write(DataOutput out) throws IOException {
+    out.writeByte(CODEC_VERSION);
+    out.writeLong(requests);
+    out.writeLong(firstSeen);
+    out.writeLong(lastSeen);
+    out.writeFloat(rateHour);
+    out.writeFloat(rateDay);
+    writeFloats(out, hourOfDay);
+    out.writeLong(lastHour);
+    out.writeFloat(diurnal);
+    for (int i = 0; i < DAYS; i++) {
+      out.writeInt(dayIndex[i]);
+      out.writeInt(dayHours[i]);
+    }
+    out.writeFloat(gapMean);
+    out.writeFloat(gapVar);
+    out.writeFloat(burst);
+    out.writeFloat(singleTurn);
+    // Rings hold at most min(RING, requests) meaningful entries; the rest are zero.
+    int n = (int) Math.min(RING, requests);
+    out.writeByte(n);
+    for (int i = 0; i < n; i++) {
+      out.writeLong(prefixes[i]);
+      out.writeLong(suffixes[i]);
+      out.writeLong(skeletons[i]);
+      out.writeLong(exacts[i]);
+    }
+    out.writeLong(lastSystem);
+    out.writeFloat(prefixShare);
+    out.writeFloat(suffixShare);
+    out.writeFloat(skeletonShare);
+    out.writeFloat(systemShare);
+    out.writeFloat(repeatShare);
+    writeFloats(out, domains);
+    out.writeFloat(sweep);
+    out.writeFloat(multilingual);
+    out.writeFloat(instruction);
+    out.writeFloat(reasoning);
+    out.writeFloat(grader);
+    out.writeFloat(safeRewrite);
+    out.writeFloat(maxTokensLarge);
+    out.writeFloat(multiSample);
+    out.writeFloat(logprobs);
+    out.writeFloat(longOutputs);
+    out.writeBoolean(sawOutputs);
+    out.writeFloat(temperatureZero);
+    out.writeLong(createdMillis);
+    out.writeFloat(newModel);
+    out.writeByte(verdict);
+    out.writeFloat(peakScore);
+    out.writeLong(flaggedAfter);
+    out.writeLong(flaggedAt);
+    float[] peak = peakSignals;
+    if (peak == null) {
+      out.writeByte(0);
+    } else {
+      out.writeByte(peak.length);
+      writeFloats(out, peak);
+    }
+  }
+
+  /** Reads what {@link #write} wrote, as the state of account number {@code index}. */
+  static AccountState read(DataInput in, int index) throws IOException {
+    int version = in.readUnsignedByte();
+    if (version != CODEC_VERSION) {
+      throw new IOException("account state format " + version + ", expected " + CODEC_VERSION);
+    }
+    AccountState s = new AccountState(index);
+    s.requests = in.readLong();
+    s.firstSeen = in.readLong();
+    s.lastSeen = in.readLong();
+    s.rateHour = in.readFloat();
+    s.rateDay = in.readFloat();
+    readFloats(in, s.hourOfDay);
+    s.lastHour = in.readLong();
+    s.diurnal = in.readFloat();
+    for (int i = 0; i < DAYS; i++) {
+      s.dayIndex[i] = in.readInt();
+      s.dayHours[i] = in.readInt();
+    }
+    s.gapMean = in.readFloat();
+    s.gapVar = in.readFloat();
+    s.burst = in.readFloat();
+    s.singleTurn = in.readFloat();
+    int n = in.readUnsignedByte();
+    if (n > RING) {
+      throw new IOException("ring of " + n + " entries, at most " + RING);
+    }
+    for (int i = 0; i < n; i++) {
+      s.prefixes[i] = in.readLong();
+      s.suffixes[i] = in.readLong();
+      s.skeletons[i] = in.readLong();
+      s.exacts[i] = in.readLong();
+    }
+    s.lastSystem = in.readLong();
+    s.prefixShare = in.readFloat();
+    s.suffixShare = in.readFloat();
+    s.skeletonShare = in.readFloat();
+    s.systemShare = in.readFloat();
+    s.repeatShare = in.readFloat();
+    readFloats(in, s.domains);
+    s.sweep = in.readFloat();
+    s.multilingual = in.readFloat();
+    s.instruction = in.readFloat();
+    s.reasoning = in.readFloat();
+    s.grader = in.readFloat();
+    s.safeRewrite = in.readFloat();
+    s.maxTokensLarge = in.readFloat();
+    s.multiSample = in.readFloat();
+    s.logprobs = in.readFloat();
+    s.longOutputs = in.readFloat();
+    s.sawOutputs = in.readBoolean();
+    s.temperatureZero = in.readFloat();
+    s.createdMillis = in.readLong();
+    s.newModel = in.readFloat();
+    s.verdict = in.readByte();
+    s.peakScore = in.readFloat();
+    s.flaggedAfter = in.readLong();
+    s.flaggedAt = in.readLong();
+    int peak = in.readUnsignedByte();
+    if (peak > 0) {
+      if (peak != Signal.COUNT) {
+        throw new IOException("peak of " + peak + " signals, expected " + Signal.COUNT);
+      }
+      s.peakSignals = new float[peak];
+      readFloats(in, s.peakSignals);
+    }
+    return s;
+  }
+
+  private static void writeFloats(DataOutput out, float[] a) throws IOException {
+    for (float x : a) {
+      out.writeFloat(x);
+    }
+  }
+
+  private static void readFloats(DataInput in, float[] a) throws IOException {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readFloat();
+    }
   }
 
   /**
