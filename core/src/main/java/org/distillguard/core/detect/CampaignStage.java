@@ -7,10 +7,12 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.link.Campaign;
@@ -42,6 +44,7 @@ public final class CampaignStage implements Serializable {
   private final CampaignLinker linker;
   private final int campaignMinRequests;
   private final @Nullable Map<String, Integer> names;
+  private final @Nullable List<String> byIndex;
   private int count;
   private long[] requests = new long[0];
   private long[] lastSeen = new long[0];
@@ -62,6 +65,7 @@ public final class CampaignStage implements Serializable {
     this.linker = new CampaignLinker(linking, detector.suspiciousAt(), detector.distillationAt());
     this.campaignMinRequests = linking.campaignMinRequests();
     this.names = namesAccounts ? new HashMap<>() : null;
+    this.byIndex = namesAccounts ? new ArrayList<>() : null;
   }
 
   /**
@@ -77,8 +81,18 @@ public final class CampaignStage implements Serializable {
     if (i == null) {
       i = m.size();
       m.put(account, i);
+      Objects.requireNonNull(byIndex).add(account);
     }
     return i;
+  }
+
+  /** The name of account {@code a}; only for stages that name accounts. */
+  public String account(int a) {
+    List<String> l = byIndex;
+    if (l == null) {
+      throw new IllegalStateException("this stage takes indexes from its caller");
+    }
+    return l.get(a);
   }
 
   /** Accounts seen. */
@@ -175,6 +189,16 @@ public final class CampaignStage implements Serializable {
   /** The score of account {@code a}'s group (0 for an account linked to nobody). */
   public double campaignScore(int a) {
     return linker.campaignScore(a);
+  }
+
+  /** Whether account {@code a} belongs to a confirmed campaign. */
+  public boolean campaignConfirmed(int a) {
+    return linker.confirmed(a);
+  }
+
+  /** How many accounts are linked with account {@code a}, itself included. */
+  public int groupSize(int a) {
+    return linker.groupSize(a);
   }
 
   /** Every reportable campaign so far, in id order. */

@@ -287,6 +287,11 @@ public final class CampaignLinker implements java.io.Serializable {
     pending.size = 0;
   }
 
+  /** How many accounts are linked with account {@code a}, itself included. */
+  public int groupSize(int a) {
+    return size[find(a)];
+  }
+
   /** Whether account {@code a} belongs to a confirmed campaign. */
   public boolean confirmed(int a) {
     return confirmedAt[find(a)] != Exchange.NO_TIME;
