@@ -123,14 +123,21 @@ public final class DetectorJob {
             .setMaxParallelism(1)
             .uid("campaigns")
             .name("campaigns (core CampaignStage)");
-    verdicts.sinkTo(sink(config, config.verdicts(), "verdicts")).uid("verdicts-sink");
+    // The sinks run beside the campaign stage (parallelism 1, chained): lines of one key keep
+    // their order on the way to Kafka.
+    verdicts
+        .sinkTo(sink(config, config.verdicts(), "verdicts"))
+        .setParallelism(1)
+        .uid("verdicts-sink");
     verdicts
         .getSideOutput(CampaignFunction.DECISIONS)
         .sinkTo(sink(config, config.decisions(), "decisions"))
+        .setParallelism(1)
         .uid("decisions-sink");
     verdicts
         .getSideOutput(CampaignFunction.CAMPAIGNS)
         .sinkTo(sink(config, config.campaigns(), "campaigns"))
+        .setParallelism(1)
         .uid("campaigns-sink");
   }
 
