@@ -1,11 +1,7 @@
 package org.distillguard.flink;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.distillguard.core.detect.Verdict;
 import org.distillguard.core.event.Params;
 import org.distillguard.core.link.Traits;
@@ -39,95 +35,107 @@ record Update(
   private static final int VERSION = 1;
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeBoolean(fin);
-      writeString(out, account);
-      out.writeLong(timeMillis);
-      out.writeLong(requests);
-      out.writeLong(lastSeen);
-      out.writeByte(own.ordinal());
-      out.writeDouble(peakScore);
-      Traits t = traits;
-      out.writeBoolean(t != null);
-      if (t != null) {
-        writeNullable(out, t.paymentFp());
-        writeNullable(out, t.emailDomain());
-        out.writeLong(t.createdMillis());
-        writeNullable(out, t.ip());
-        writeNullable(out, t.userAgent());
-        writeNullable(out, t.endpoint());
-        Params p = t.params();
-        out.writeInt(p.maxTokens() == null ? Integer.MIN_VALUE : p.maxTokens());
-        out.writeBoolean(p.temperature() != null);
-        out.writeDouble(p.temperature() == null ? 0 : p.temperature());
-        out.writeBoolean(p.topP() != null);
-        out.writeDouble(p.topP() == null ? 0 : p.topP());
-        out.writeLong(t.system());
-        writeString(out, affixes(t.prompt()));
-        out.writeLong(t.inputTokens());
-        out.writeLong(t.outputTokens());
-      }
-      byte[] s = snapshot;
-      out.writeInt(s == null ? -1 : s.length);
-      if (s != null) {
-        out.write(s);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Traits t = traits;
+    String prompt = t == null ? "" : affixes(t.prompt());
+    byte[] s = snapshot;
+    int size = 64 + chars(account) + (s == null ? 0 : s.length);
+    if (t != null) {
+      size +=
+          96
+              + chars(t.paymentFp())
+              + chars(t.emailDomain())
+              + chars(t.ip())
+              + chars(t.userAgent())
+              + chars(t.endpoint())
+              + chars(prompt);
     }
-    return bytes.toByteArray();
+    // A plain heap buffer, sized up front: no stream and no lock per field on the hot path.
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put((byte) VERSION);
+    out.put((byte) (fin ? 1 : 0));
+    putString(out, account);
+    out.putLong(timeMillis);
+    out.putLong(requests);
+    out.putLong(lastSeen);
+    out.put((byte) own.ordinal());
+    out.putDouble(peakScore);
+    out.put((byte) (t != null ? 1 : 0));
+    if (t != null) {
+      putNullable(out, t.paymentFp());
+      putNullable(out, t.emailDomain());
+      out.putLong(t.createdMillis());
+      putNullable(out, t.ip());
+      putNullable(out, t.userAgent());
+      putNullable(out, t.endpoint());
+      Params p = t.params();
+      Integer maxTokens = p.maxTokens();
+      Double temperature = p.temperature();
+      Double topP = p.topP();
+      out.putInt(maxTokens == null ? Integer.MIN_VALUE : maxTokens);
+      out.put((byte) (temperature != null ? 1 : 0));
+      out.putDouble(temperature == null ? 0 : temperature);
+      out.put((byte) (topP != null ? 1 : 0));
+      out.putDouble(topP == null ? 0 : topP);
+      out.putLong(t.system());
+      putString(out, prompt);
+      out.putLong(t.inputTokens());
+      out.putLong(t.outputTokens());
+    }
+    out.putInt(s == null ? -1 : s.length);
+    if (s != null) {
+      out.put(s);
+    }
+    return Arrays.copyOf(out.array(), out.position());
   }
 
   static Update decode(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int version = in.readUnsignedByte();
-      if (version != VERSION) {
-        throw new IOException("update format " + version + ", expected " + VERSION);
-      }
-      boolean fin = in.readBoolean();
-      String account = readString(in);
-      long time = in.readLong();
-      long requests = in.readLong();
-      long lastSeen = in.readLong();
-      Verdict own = Verdict.ofOrdinal(in.readUnsignedByte());
-      double peak = in.readDouble();
-      Traits traits = null;
-      if (in.readBoolean()) {
-        String pay = readNullable(in);
-        String email = readNullable(in);
-        long created = in.readLong();
-        String ip = readNullable(in);
-        String ua = readNullable(in);
-        String endpoint = readNullable(in);
-        int maxTokens = in.readInt();
-        boolean hasTemp = in.readBoolean();
-        double temp = in.readDouble();
-        boolean hasTopP = in.readBoolean();
-        double topP = in.readDouble();
-        Params p =
-            Params.NONE
-                .withMaxTokens(maxTokens == Integer.MIN_VALUE ? null : maxTokens)
-                .withTemperature(hasTemp ? temp : null)
-                .withTopP(hasTopP ? topP : null);
-        long system = in.readLong();
-        String prompt = readString(in);
-        long inTok = in.readLong();
-        long outTok = in.readLong();
-        traits =
-            new Traits(pay, email, created, ip, ua, endpoint, p, system, prompt, inTok, outTok);
-      }
-      int n = in.readInt();
-      byte[] snapshot = null;
-      if (n >= 0) {
-        snapshot = new byte[n];
-        in.readFully(snapshot);
-      }
-      return new Update(fin, account, time, requests, lastSeen, own, peak, traits, snapshot);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    int version = Byte.toUnsignedInt(in.get());
+    if (version != VERSION) {
+      throw new IllegalArgumentException("update format " + version + ", expected " + VERSION);
     }
+    boolean fin = in.get() != 0;
+    String account = getString(in);
+    long time = in.getLong();
+    long requests = in.getLong();
+    long lastSeen = in.getLong();
+    Verdict own = Verdict.ofOrdinal(Byte.toUnsignedInt(in.get()));
+    double peak = in.getDouble();
+    Traits traits = null;
+    if (in.get() != 0) {
+      String pay = getNullable(in);
+      String email = getNullable(in);
+      long created = in.getLong();
+      String ip = getNullable(in);
+      String ua = getNullable(in);
+      String endpoint = getNullable(in);
+      int maxTokens = in.getInt();
+      boolean hasTemp = in.get() != 0;
+      double temp = in.getDouble();
+      boolean hasTopP = in.get() != 0;
+      double topP = in.getDouble();
+      Params p =
+          Params.NONE
+              .withMaxTokens(maxTokens == Integer.MIN_VALUE ? null : maxTokens)
+              .withTemperature(hasTemp ? temp : null)
+              .withTopP(hasTopP ? topP : null);
+      long system = in.getLong();
+      String prompt = getString(in);
+      long inTok = in.getLong();
+      long outTok = in.getLong();
+      traits = new Traits(pay, email, created, ip, ua, endpoint, p, system, prompt, inTok, outTok);
+    }
+    int n = in.getInt();
+    byte[] snapshot = null;
+    if (n >= 0) {
+      snapshot = new byte[n];
+      in.get(snapshot);
+    }
+    return new Update(fin, account, time, requests, lastSeen, own, peak, traits, snapshot);
+  }
+
+  private static int chars(@Nullable String s) {
+    return s == null ? 1 : 5 + 2 * s.length();
   }
 
   /** The prompt's first and last {@link Traits#AFFIX_CHARS} characters: all linking reads. */
@@ -140,28 +148,30 @@ record Update(
 
   // UTF-16 code units, not UTF-8: a prompt cut between the halves of a surrogate pair must come
   // back exactly as cut.
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    out.writeInt(s.length());
-    out.writeChars(s);
+  private static void putString(ByteBuffer out, String s) {
+    out.putInt(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      out.putChar(s.charAt(i));
+    }
   }
 
-  private static String readString(DataInputStream in) throws IOException {
-    int n = in.readInt();
+  private static String getString(ByteBuffer in) {
+    int n = in.getInt();
     char[] c = new char[n];
     for (int i = 0; i < n; i++) {
-      c[i] = in.readChar();
+      c[i] = in.getChar();
     }
     return new String(c);
   }
 
-  private static void writeNullable(DataOutputStream out, @Nullable String s) throws IOException {
-    out.writeBoolean(s != null);
+  private static void putNullable(ByteBuffer out, @Nullable String s) {
+    out.put((byte) (s != null ? 1 : 0));
     if (s != null) {
-      writeString(out, s);
+      putString(out, s);
     }
   }
 
-  private static @Nullable String readNullable(DataInputStream in) throws IOException {
-    return in.readBoolean() ? readString(in) : null;
+  private static @Nullable String getNullable(ByteBuffer in) {
+    return in.get() != 0 ? getString(in) : null;
   }
 }

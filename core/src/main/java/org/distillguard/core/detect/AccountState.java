@@ -1,8 +1,6 @@
 package org.distillguard.core.detect;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.text.Domain;
 import org.distillguard.core.text.PromptFeatures;
@@ -203,133 +201,138 @@ final class AccountState {
    */
   static final int CODEC_VERSION = 1;
 
+  /** Upper bound of the bytes {@link #write} writes. */
+  static final int MAX_BYTES = 1024;
+
   /**
    * Writes every field (the index excepted), so that {@link #read} gives back a state that behaves
    * identically: same signals, same verdicts on the same next requests.
    */
-  void write(DataOutput out) throws IOException {
-    out.writeByte(CODEC_VERSION);
-    out.writeLong(requests);
-    out.writeLong(firstSeen);
-    out.writeLong(lastSeen);
-    out.writeFloat(rateHour);
-    out.writeFloat(rateDay);
+  void write(ByteBuffer out) {
+    out.put((byte) CODEC_VERSION);
+    out.putLong(requests);
+    out.putLong(firstSeen);
+    out.putLong(lastSeen);
+    out.putFloat(rateHour);
+    out.putFloat(rateDay);
     writeFloats(out, hourOfDay);
-    out.writeLong(lastHour);
-    out.writeFloat(diurnal);
+    out.putLong(lastHour);
+    out.putFloat(diurnal);
     for (int i = 0; i < DAYS; i++) {
-      out.writeInt(dayIndex[i]);
-      out.writeInt(dayHours[i]);
+      out.putInt(dayIndex[i]);
+      out.putInt(dayHours[i]);
     }
-    out.writeFloat(gapMean);
-    out.writeFloat(gapVar);
-    out.writeFloat(burst);
-    out.writeFloat(singleTurn);
+    out.putFloat(gapMean);
+    out.putFloat(gapVar);
+    out.putFloat(burst);
+    out.putFloat(singleTurn);
     // Rings hold at most min(RING, requests) meaningful entries; the rest are zero.
     int n = (int) Math.min(RING, requests);
-    out.writeByte(n);
+    out.put((byte) n);
     for (int i = 0; i < n; i++) {
-      out.writeLong(prefixes[i]);
-      out.writeLong(suffixes[i]);
-      out.writeLong(skeletons[i]);
-      out.writeLong(exacts[i]);
+      out.putLong(prefixes[i]);
+      out.putLong(suffixes[i]);
+      out.putLong(skeletons[i]);
+      out.putLong(exacts[i]);
     }
-    out.writeLong(lastSystem);
-    out.writeFloat(prefixShare);
-    out.writeFloat(suffixShare);
-    out.writeFloat(skeletonShare);
-    out.writeFloat(systemShare);
-    out.writeFloat(repeatShare);
+    out.putLong(lastSystem);
+    out.putFloat(prefixShare);
+    out.putFloat(suffixShare);
+    out.putFloat(skeletonShare);
+    out.putFloat(systemShare);
+    out.putFloat(repeatShare);
     writeFloats(out, domains);
-    out.writeFloat(sweep);
-    out.writeFloat(multilingual);
-    out.writeFloat(instruction);
-    out.writeFloat(reasoning);
-    out.writeFloat(grader);
-    out.writeFloat(safeRewrite);
-    out.writeFloat(maxTokensLarge);
-    out.writeFloat(multiSample);
-    out.writeFloat(logprobs);
-    out.writeFloat(longOutputs);
-    out.writeBoolean(sawOutputs);
-    out.writeFloat(temperatureZero);
-    out.writeLong(createdMillis);
-    out.writeFloat(newModel);
-    out.writeByte(verdict);
-    out.writeFloat(peakScore);
-    out.writeLong(flaggedAfter);
-    out.writeLong(flaggedAt);
+    out.putFloat(sweep);
+    out.putFloat(multilingual);
+    out.putFloat(instruction);
+    out.putFloat(reasoning);
+    out.putFloat(grader);
+    out.putFloat(safeRewrite);
+    out.putFloat(maxTokensLarge);
+    out.putFloat(multiSample);
+    out.putFloat(logprobs);
+    out.putFloat(longOutputs);
+    out.put((byte) (sawOutputs ? 1 : 0));
+    out.putFloat(temperatureZero);
+    out.putLong(createdMillis);
+    out.putFloat(newModel);
+    out.put(verdict);
+    out.putFloat(peakScore);
+    out.putLong(flaggedAfter);
+    out.putLong(flaggedAt);
     float[] peak = peakSignals;
     if (peak == null) {
-      out.writeByte(0);
+      out.put((byte) 0);
     } else {
-      out.writeByte(peak.length);
+      out.put((byte) peak.length);
       writeFloats(out, peak);
     }
   }
 
   /** Reads what {@link #write} wrote, as the state of account number {@code index}. */
-  static AccountState read(DataInput in, int index) throws IOException {
-    int version = in.readUnsignedByte();
+  static AccountState read(ByteBuffer in, int index) {
+    int version = Byte.toUnsignedInt(in.get());
     if (version != CODEC_VERSION) {
-      throw new IOException("account state format " + version + ", expected " + CODEC_VERSION);
+      throw new IllegalArgumentException(
+          "account state format " + version + ", expected " + CODEC_VERSION);
     }
     AccountState s = new AccountState(index);
-    s.requests = in.readLong();
-    s.firstSeen = in.readLong();
-    s.lastSeen = in.readLong();
-    s.rateHour = in.readFloat();
-    s.rateDay = in.readFloat();
+    s.requests = in.getLong();
+    s.firstSeen = in.getLong();
+    s.lastSeen = in.getLong();
+    s.rateHour = in.getFloat();
+    s.rateDay = in.getFloat();
     readFloats(in, s.hourOfDay);
-    s.lastHour = in.readLong();
-    s.diurnal = in.readFloat();
+    s.lastHour = in.getLong();
+    s.diurnal = in.getFloat();
     for (int i = 0; i < DAYS; i++) {
-      s.dayIndex[i] = in.readInt();
-      s.dayHours[i] = in.readInt();
+      s.dayIndex[i] = in.getInt();
+      s.dayHours[i] = in.getInt();
     }
-    s.gapMean = in.readFloat();
-    s.gapVar = in.readFloat();
-    s.burst = in.readFloat();
-    s.singleTurn = in.readFloat();
-    int n = in.readUnsignedByte();
+    s.gapMean = in.getFloat();
+    s.gapVar = in.getFloat();
+    s.burst = in.getFloat();
+    s.singleTurn = in.getFloat();
+    int n = Byte.toUnsignedInt(in.get());
     if (n > RING) {
-      throw new IOException("ring of " + n + " entries, at most " + RING);
+      throw new IllegalArgumentException("ring of " + n + " entries, at most " + RING);
     }
     for (int i = 0; i < n; i++) {
-      s.prefixes[i] = in.readLong();
-      s.suffixes[i] = in.readLong();
-      s.skeletons[i] = in.readLong();
-      s.exacts[i] = in.readLong();
+      s.prefixes[i] = in.getLong();
+      s.suffixes[i] = in.getLong();
+      s.skeletons[i] = in.getLong();
+      s.exacts[i] = in.getLong();
     }
-    s.lastSystem = in.readLong();
-    s.prefixShare = in.readFloat();
-    s.suffixShare = in.readFloat();
-    s.skeletonShare = in.readFloat();
-    s.systemShare = in.readFloat();
-    s.repeatShare = in.readFloat();
+    s.lastSystem = in.getLong();
+    s.prefixShare = in.getFloat();
+    s.suffixShare = in.getFloat();
+    s.skeletonShare = in.getFloat();
+    s.systemShare = in.getFloat();
+    s.repeatShare = in.getFloat();
     readFloats(in, s.domains);
-    s.sweep = in.readFloat();
-    s.multilingual = in.readFloat();
-    s.instruction = in.readFloat();
-    s.reasoning = in.readFloat();
-    s.grader = in.readFloat();
-    s.safeRewrite = in.readFloat();
-    s.maxTokensLarge = in.readFloat();
-    s.multiSample = in.readFloat();
-    s.logprobs = in.readFloat();
-    s.longOutputs = in.readFloat();
-    s.sawOutputs = in.readBoolean();
-    s.temperatureZero = in.readFloat();
-    s.createdMillis = in.readLong();
-    s.newModel = in.readFloat();
-    s.verdict = in.readByte();
-    s.peakScore = in.readFloat();
-    s.flaggedAfter = in.readLong();
-    s.flaggedAt = in.readLong();
-    int peak = in.readUnsignedByte();
+    s.sweep = in.getFloat();
+    s.multilingual = in.getFloat();
+    s.instruction = in.getFloat();
+    s.reasoning = in.getFloat();
+    s.grader = in.getFloat();
+    s.safeRewrite = in.getFloat();
+    s.maxTokensLarge = in.getFloat();
+    s.multiSample = in.getFloat();
+    s.logprobs = in.getFloat();
+    s.longOutputs = in.getFloat();
+    s.sawOutputs = in.get() != 0;
+    s.temperatureZero = in.getFloat();
+    s.createdMillis = in.getLong();
+    s.newModel = in.getFloat();
+    s.verdict = in.get();
+    s.peakScore = in.getFloat();
+    s.flaggedAfter = in.getLong();
+    s.flaggedAt = in.getLong();
+    int peak = Byte.toUnsignedInt(in.get());
     if (peak > 0) {
       if (peak != Signal.COUNT) {
-        throw new IOException("peak of " + peak + " signals, expected " + Signal.COUNT);
+        throw new IllegalArgumentException(
+            "peak of " + peak + " signals, expected " + Signal.COUNT);
       }
       s.peakSignals = new float[peak];
       readFloats(in, s.peakSignals);
@@ -337,15 +340,15 @@ final class AccountState {
     return s;
   }
 
-  private static void writeFloats(DataOutput out, float[] a) throws IOException {
+  private static void writeFloats(ByteBuffer out, float[] a) {
     for (float x : a) {
-      out.writeFloat(x);
+      out.putFloat(x);
     }
   }
 
-  private static void readFloats(DataInput in, float[] a) throws IOException {
+  private static void readFloats(ByteBuffer in, float[] a) {
     for (int i = 0; i < a.length; i++) {
-      a[i] = in.readFloat();
+      a[i] = in.getFloat();
     }
   }
 
