@@ -35,7 +35,8 @@ import org.distillguard.core.text.PromptAnalyzer;
  * detector at parallelism 1 and 2, {@code analyze} on the same log, and the state bytes per account
  * the job checkpoints. Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
  *
- * <pre>java -Xmx3g -cp ... org.distillguard.flink.JobBenchmark LOG [hashmap|rocksdb]</pre>
+ * <pre>java -Xmx3g -cp ... org.distillguard.flink.JobBenchmark LOG [hashmap|rocksdb]
+ *     [DETECTORS=noop,standard] [PARALLELISMS=1,2] [ANALYZE=true]</pre>
  */
 public final class JobBenchmark {
   private JobBenchmark() {}
@@ -44,6 +45,9 @@ public final class JobBenchmark {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     String log = args[0];
     String backend = args.length > 1 ? args[1] : "hashmap";
+    String[] detectors = (args.length > 2 ? args[2] : "noop,standard").split(",");
+    String[] parallelisms = (args.length > 3 ? args[3] : "1,2").split(",");
+    boolean withAnalyze = args.length <= 4 || Boolean.parseBoolean(args[4]);
     Path dir = Paths.get("target", "bench");
     Files.createDirectories(dir);
     try (TestKafka kafka = new TestKafka(dir.resolve("kafka-" + System.nanoTime()))) {
@@ -54,8 +58,9 @@ public final class JobBenchmark {
 
       List<String> rows = new ArrayList<>();
       int run = 0;
-      for (int p : new int[] {1, 2}) {
-        for (String detector : new String[] {"noop", "standard"}) {
+      for (String ps : parallelisms) {
+        int p = Integer.parseInt(ps);
+        for (String detector : detectors) {
           String name = "bench" + (run++);
           for (String t : List.of("verdicts", "campaigns", "decisions")) {
             kafka.createTopic(name + "." + t, 1);
@@ -104,6 +109,9 @@ public final class JobBenchmark {
         }
       }
 
+      if (!withAnalyze) {
+        return;
+      }
       Path analyzeOut = dir.resolve("analyze-out");
       long a0 = System.nanoTime();
       StringWriter sink = new StringWriter();
