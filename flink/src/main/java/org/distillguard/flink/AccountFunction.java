@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * the earliest date of every model.
  *
  * <p>When a bounded input ends, a timer at the end of time sends every account's final state, so
- * that the campaign stage writes its final verdict line.
+ * that the campaign stage writes its final verdict line (bounded jobs only).
  */
 final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, byte[]>, byte[]>
     implements CheckpointedFunction {
@@ -49,6 +49,7 @@ final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, 
 
   private final DetectorConfig config;
   private final int snapshotEvery;
+  private final boolean finalLines;
   private transient @Nullable ValueState<byte[]> account;
   private transient @Nullable ListState<Tuple2<String, Long>> modelDates;
   private transient @Nullable AccountDetector detector;
@@ -57,9 +58,14 @@ final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, 
   private transient @Nullable PromptAnalyzer analyzer;
   private transient @Nullable Counter malformed;
 
-  AccountFunction(DetectorConfig config, int snapshotEvery) {
+  /**
+   * @param finalLines whether to send every account's final state when the input ends (bounded
+   *     inputs only: an unbounded job would keep one never-firing timer per account)
+   */
+  AccountFunction(DetectorConfig config, int snapshotEvery, boolean finalLines) {
     this.config = config;
     this.snapshotEvery = snapshotEvery;
+    this.finalLines = finalLines;
   }
 
   @Override
@@ -94,7 +100,9 @@ final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, 
     if (before == null) {
       a = d.newAccount();
       was = Verdict.BENIGN;
-      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      if (finalLines) {
+        ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      }
     } else {
       a = AccountDetector.restore(before);
       was = a.verdict();

@@ -93,10 +93,12 @@ public final class DetectorJob {
         env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "exchanges")
             .uid("exchanges-source");
 
-    if (config.noop()) {
+    if (!config.detector().equals("standard")) {
       exchanges
           .keyBy(t -> t.f0, Types.STRING)
-          .process(new NoopAccountFunction(config.snapshotEvery()), CampaignFunction.KEYED_JSON)
+          .process(
+              new NoopAccountFunction(config.snapshotEvery(), config.detector().equals("parse")),
+              CampaignFunction.KEYED_JSON)
           .uid("noop-accounts")
           .name("noop accounts")
           .sinkTo(sink(config, config.verdicts(), "verdicts"))
@@ -109,7 +111,7 @@ public final class DetectorJob {
         exchanges
             .keyBy(t -> t.f0, Types.STRING)
             .process(
-                new AccountFunction(detector, config.snapshotEvery()),
+                new AccountFunction(detector, config.snapshotEvery(), config.bounded()),
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
             .uid("accounts")
             .name("accounts (core AccountDetector)");

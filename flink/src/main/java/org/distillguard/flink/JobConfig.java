@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *     the cluster's default
  * @param bounded read the exchange topic up to its end offsets at start and then finish (replays,
  *     tests, benchmarks); unbounded otherwise
- * @param noop run a no-op detector (a keyed counter) instead of the real one: the framework's floor
- *     for benchmarks
+ * @param detector {@code standard}; or, for benchmarks, {@code noop} (a keyed counter instead of
+ *     the detector: the framework's floor) or {@code parse} (the counter after parsing each
+ *     exchange with the core parser: the floor plus JSON parsing)
  * @param transactionTimeoutMillis Kafka transaction timeout of the exactly-once sinks (must not
  *     exceed the brokers' {@code transaction.max.timeout.ms}, 15 min by default)
  * @param snapshotEvery a verdict line is refreshed every this many requests of an account
@@ -40,7 +41,7 @@ public record JobConfig(
     String stateBackend,
     @Nullable String checkpointDir,
     boolean bounded,
-    boolean noop,
+    String detector,
     long transactionTimeoutMillis,
     int snapshotEvery)
     implements Serializable {
@@ -62,7 +63,8 @@ public record JobConfig(
           "  --state-backend hashmap|rocksdb  (default rocksdb)",
           "  --checkpoint-dir URI          e.g. file:///var/lib/distillguard/ckpt, s3://b/ckpt",
           "  --bounded true|false          stop at the topic's end offsets (default false)",
-          "  --detector standard|noop      noop = keyed counter, for benchmarks (default standard)",
+          "  --detector standard|noop|parse  noop = keyed counter, parse = parse + counter:"
+              + " benchmark floors (default standard)",
           "  --transaction-timeout MS      Kafka transaction timeout (default 600000)",
           "  --snapshot-every N            refresh an account's verdict line every N requests"
               + " (default 256)");
@@ -77,6 +79,10 @@ public record JobConfig(
     if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
       throw new IllegalArgumentException(
           "state backend must be hashmap or rocksdb, got " + stateBackend);
+    }
+    if (!detector.equals("standard") && !detector.equals("noop") && !detector.equals("parse")) {
+      throw new IllegalArgumentException(
+          "detector must be standard, noop or parse, got " + detector);
     }
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("snapshot-every must be at least 1");
@@ -106,10 +112,6 @@ public record JobConfig(
     if (bootstrap == null) {
       throw new IllegalArgumentException("--bootstrap is required");
     }
-    String detector = take(m, "detector", "standard");
-    if (!detector.equals("standard") && !detector.equals("noop")) {
-      throw new IllegalArgumentException("detector must be standard or noop, got " + detector);
-    }
     JobConfig c =
         new JobConfig(
             bootstrap,
@@ -123,7 +125,7 @@ public record JobConfig(
             take(m, "state-backend", "rocksdb"),
             m.remove("checkpoint-dir"),
             Boolean.parseBoolean(take(m, "bounded", "false")),
-            detector.equals("noop"),
+            take(m, "detector", "standard"),
             Long.parseLong(take(m, "transaction-timeout", "600000")),
             Integer.parseInt(take(m, "snapshot-every", "256")));
     if (!m.isEmpty()) {
