@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The per-account stage: parses each exchange with the core parser and runs the core per-account
  * detector ({@link AccountDetector}) on the account's state, kept in Flink keyed state as the
- * detector's own snapshot bytes (about 500 bytes an account, the same on the heap and in RocksDB).
+ * detector's own snapshot bytes (about 650 bytes an account, the same on the heap and in RocksDB).
  * Emits one {@link Update} per request for the campaign stage.
  *
  * <p>Model first-appearance dates ({@link ModelAges}) are the only state shared across accounts;

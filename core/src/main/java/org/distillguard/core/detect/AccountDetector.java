@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>It runs the very code the {@link Detector} runs: the same state update, scoring and verdict
  * rules, and the same assessment. {@link #snapshot} and {@link #restore} turn an account's state
  * into bytes and back; a restored account behaves exactly like the original on every later request
- * (about 500 bytes per account, whatever its volume).
+ * (about 650 bytes per account, whatever its volume).
  *
  * <p>Not thread-safe: one thread uses one instance (it keeps a scratch buffer); accounts themselves
  * are plain values that any thread may hold.
