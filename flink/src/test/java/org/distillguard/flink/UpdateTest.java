@@ -63,6 +63,11 @@ class UpdateTest {
     assertThatThrownBy(
             () -> JobConfig.parse(new String[] {"--bootstrap", "b", "--state-backend", "memory"}))
         .hasMessageContaining("hashmap or rocksdb");
+    assertThat(JobConfig.parse(new String[] {"--bootstrap", "b", "--detector", "parse"}).detector())
+        .isEqualTo("parse");
+    assertThatThrownBy(
+            () -> JobConfig.parse(new String[] {"--bootstrap", "b", "--detector", "fast"}))
+        .hasMessageContaining("standard, noop or parse");
     assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap", "b", "--colour", "red"}))
         .hasMessageContaining("unknown options");
   }
