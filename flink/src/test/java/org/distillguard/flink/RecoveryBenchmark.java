@@ -81,7 +81,15 @@ public final class RecoveryBenchmark {
       produce(kafka, n, n + 1);
       long r0 = System.nanoTime();
       JobClient resumed = start(c, chk.toUri().toString());
-      awaitVerdict(kafka, "rec.verdicts", "acct-" + n);
+      if (!awaitVerdict(kafka, "rec.verdicts", "acct-" + n, resumed)) {
+        out.println("the restored job ended without processing the new exchange:");
+        try {
+          resumed.getJobExecutionResult().get();
+        } catch (Exception e) {
+          e.printStackTrace(out);
+        }
+        return;
+      }
       out.printf(
           "recovered from %,d accounts and processed a new exchange in %.1f s%n", n, secs(r0));
       resumed.cancel().get();
@@ -136,7 +144,9 @@ public final class RecoveryBenchmark {
     }
   }
 
-  private static void awaitVerdict(TestKafka kafka, String topic, String account) {
+  /** Whether the verdict line of {@code account} appeared before {@code job} ended. */
+  private static boolean awaitVerdict(TestKafka kafka, String topic, String account, JobClient job)
+      throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
@@ -145,13 +155,14 @@ public final class RecoveryBenchmark {
     try (KafkaConsumer<String, String> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       c.subscribe(List.of(topic));
-      while (true) {
+      while (!job.getJobStatus().get().isGloballyTerminalState()) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
           if (account.equals(r.key())) {
-            return;
+            return true;
           }
         }
       }
+      return false;
     }
   }
 
