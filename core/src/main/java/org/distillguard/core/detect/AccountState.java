@@ -1,5 +1,6 @@
 package org.distillguard.core.detect;
 
+import java.nio.ByteBuffer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.text.Domain;
 import org.distillguard.core.text.PromptFeatures;
@@ -74,11 +75,10 @@ final class AccountState {
   long createdMillis = Exchange.NO_TIME;
   float newModel;
 
-  // verdict bookkeeping
+  // verdict bookkeeping: the account's own standing (its campaign's is the linking stage's)
   byte verdict;
   float peakScore;
   long flaggedAfter = -1;
-  boolean flaggedByCampaign; // reached distillation on its campaign's evidence, not its own
   final int index; // dense, in order of first appearance: the account's id in the linker
   long flaggedAt = Exchange.NO_TIME;
   float @org.jspecify.annotations.Nullable []
@@ -194,6 +194,162 @@ final class AccountState {
     temperatureZero = ewma(temperatureZero, o.temperature() == 0f ? 1 : 0, a);
     boolean shifted = modelAgeMillis < 14 * DAY && firstSeen < t - modelAgeMillis;
     newModel = ewma(newModel, shifted ? 1 : 0, a);
+  }
+
+  /**
+   * Format version of {@link #write}; bump it when a field is added, removed or changes meaning.
+   */
+  static final int CODEC_VERSION = 1;
+
+  /** Upper bound of the bytes {@link #write} writes. */
+  static final int MAX_BYTES = 1024;
+
+  /**
+   * Writes every field (the index excepted), so that {@link #read} gives back a state that behaves
+   * identically: same signals, same verdicts on the same next requests.
+   */
+  void write(ByteBuffer out) {
+    out.put((byte) CODEC_VERSION);
+    out.putLong(requests);
+    out.putLong(firstSeen);
+    out.putLong(lastSeen);
+    out.putFloat(rateHour);
+    out.putFloat(rateDay);
+    writeFloats(out, hourOfDay);
+    out.putLong(lastHour);
+    out.putFloat(diurnal);
+    for (int i = 0; i < DAYS; i++) {
+      out.putInt(dayIndex[i]);
+      out.putInt(dayHours[i]);
+    }
+    out.putFloat(gapMean);
+    out.putFloat(gapVar);
+    out.putFloat(burst);
+    out.putFloat(singleTurn);
+    // Rings hold at most min(RING, requests) meaningful entries; the rest are zero.
+    int n = (int) Math.min(RING, requests);
+    out.put((byte) n);
+    for (int i = 0; i < n; i++) {
+      out.putLong(prefixes[i]);
+      out.putLong(suffixes[i]);
+      out.putLong(skeletons[i]);
+      out.putLong(exacts[i]);
+    }
+    out.putLong(lastSystem);
+    out.putFloat(prefixShare);
+    out.putFloat(suffixShare);
+    out.putFloat(skeletonShare);
+    out.putFloat(systemShare);
+    out.putFloat(repeatShare);
+    writeFloats(out, domains);
+    out.putFloat(sweep);
+    out.putFloat(multilingual);
+    out.putFloat(instruction);
+    out.putFloat(reasoning);
+    out.putFloat(grader);
+    out.putFloat(safeRewrite);
+    out.putFloat(maxTokensLarge);
+    out.putFloat(multiSample);
+    out.putFloat(logprobs);
+    out.putFloat(longOutputs);
+    out.put((byte) (sawOutputs ? 1 : 0));
+    out.putFloat(temperatureZero);
+    out.putLong(createdMillis);
+    out.putFloat(newModel);
+    out.put(verdict);
+    out.putFloat(peakScore);
+    out.putLong(flaggedAfter);
+    out.putLong(flaggedAt);
+    float[] peak = peakSignals;
+    if (peak == null) {
+      out.put((byte) 0);
+    } else {
+      out.put((byte) peak.length);
+      writeFloats(out, peak);
+    }
+  }
+
+  /** Reads what {@link #write} wrote, as the state of account number {@code index}. */
+  static AccountState read(ByteBuffer in, int index) {
+    int version = Byte.toUnsignedInt(in.get());
+    if (version != CODEC_VERSION) {
+      throw new IllegalArgumentException(
+          "account state format " + version + ", expected " + CODEC_VERSION);
+    }
+    AccountState s = new AccountState(index);
+    s.requests = in.getLong();
+    s.firstSeen = in.getLong();
+    s.lastSeen = in.getLong();
+    s.rateHour = in.getFloat();
+    s.rateDay = in.getFloat();
+    readFloats(in, s.hourOfDay);
+    s.lastHour = in.getLong();
+    s.diurnal = in.getFloat();
+    for (int i = 0; i < DAYS; i++) {
+      s.dayIndex[i] = in.getInt();
+      s.dayHours[i] = in.getInt();
+    }
+    s.gapMean = in.getFloat();
+    s.gapVar = in.getFloat();
+    s.burst = in.getFloat();
+    s.singleTurn = in.getFloat();
+    int n = Byte.toUnsignedInt(in.get());
+    if (n > RING) {
+      throw new IllegalArgumentException("ring of " + n + " entries, at most " + RING);
+    }
+    for (int i = 0; i < n; i++) {
+      s.prefixes[i] = in.getLong();
+      s.suffixes[i] = in.getLong();
+      s.skeletons[i] = in.getLong();
+      s.exacts[i] = in.getLong();
+    }
+    s.lastSystem = in.getLong();
+    s.prefixShare = in.getFloat();
+    s.suffixShare = in.getFloat();
+    s.skeletonShare = in.getFloat();
+    s.systemShare = in.getFloat();
+    s.repeatShare = in.getFloat();
+    readFloats(in, s.domains);
+    s.sweep = in.getFloat();
+    s.multilingual = in.getFloat();
+    s.instruction = in.getFloat();
+    s.reasoning = in.getFloat();
+    s.grader = in.getFloat();
+    s.safeRewrite = in.getFloat();
+    s.maxTokensLarge = in.getFloat();
+    s.multiSample = in.getFloat();
+    s.logprobs = in.getFloat();
+    s.longOutputs = in.getFloat();
+    s.sawOutputs = in.get() != 0;
+    s.temperatureZero = in.getFloat();
+    s.createdMillis = in.getLong();
+    s.newModel = in.getFloat();
+    s.verdict = in.get();
+    s.peakScore = in.getFloat();
+    s.flaggedAfter = in.getLong();
+    s.flaggedAt = in.getLong();
+    int peak = Byte.toUnsignedInt(in.get());
+    if (peak > 0) {
+      if (peak != Signal.COUNT) {
+        throw new IllegalArgumentException(
+            "peak of " + peak + " signals, expected " + Signal.COUNT);
+      }
+      s.peakSignals = new float[peak];
+      readFloats(in, s.peakSignals);
+    }
+    return s;
+  }
+
+  private static void writeFloats(ByteBuffer out, float[] a) {
+    for (float x : a) {
+      out.putFloat(x);
+    }
+  }
+
+  private static void readFloats(ByteBuffer in, float[] a) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.getFloat();
+    }
   }
 
   /**

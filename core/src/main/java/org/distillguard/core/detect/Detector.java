@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.link.Campaign;
@@ -32,15 +31,13 @@ public final class Detector {
   private final ScoringModel model;
   private final PromptAnalyzer analyzer;
   private final Map<String, AccountState> accounts = new HashMap<>();
-  private final List<AccountState> byIndex = new ArrayList<>();
+  private final @Nullable CampaignStage linking;
   private final List<String> names = new ArrayList<>();
   private final List<String> raised = new ArrayList<>();
-  private final @Nullable CampaignLinker linker;
-  private final Map<String, Long> modelFirstSeen = new HashMap<>();
+  private final IntConsumer raiser = i -> raised.add(names.get(i));
+  private final ModelAges modelAges;
   private final float[] scratch = new float[Signal.COUNT];
   private double lastScore;
-  private long linkTime; // the time of the request being linked, for flagger
-  private final IntConsumer flagger = i -> flagByCampaign(byIndex.get(i), linkTime);
   private long lastRequests;
 
   /** A detector that judges accounts one by one, without campaign linking. */
@@ -60,10 +57,8 @@ public final class Detector {
     this.config = config;
     this.model = model;
     this.analyzer = analyzer;
-    this.linker =
-        linking == null
-            ? null
-            : new CampaignLinker(linking, config.suspiciousAt(), config.distillationAt());
+    this.modelAges = new ModelAges(config);
+    this.linking = linking == null ? null : new CampaignStage(config, linking, false);
   }
 
   /** A detector with the default configuration, the shipped models and campaign linking. */
@@ -80,75 +75,42 @@ public final class Detector {
     return observe(Observation.of(e, analyzer));
   }
 
-  /** Updates the account of {@code o}; returns the account's verdict after it. */
+  /**
+   * Updates the account of {@code o}; returns the account's verdict after it.
+   *
+   * <p>The account's own half ({@link AccountDetector}'s code) runs first; then campaign linking
+   * ({@link CampaignStage}): the linker learns the request and the account's own standing, then
+   * every account its campaign's evidence now condemns is flagged — this one if it sent enough
+   * requests, and, when a campaign was just confirmed or grew, the members that had not been
+   * flagged yet (at the request count they had then: no look-ahead).
+   */
   public Verdict observe(Observation o) {
     raised.clear();
     AccountState s = accounts.get(o.account());
     if (s == null) {
-      s = new AccountState(byIndex.size());
+      s = new AccountState(accounts.size());
       accounts.put(o.account(), s);
-      byIndex.add(s);
       names.add(o.account());
     }
-    s.update(o, modelAge(o));
-    s.signals(scratch);
-    double score = model.score(scratch);
-    lastScore = score;
+    lastScore =
+        AccountDetector.judge(
+            s, o, modelAges.age(o.model(), o.timeMillis()), model, config, scratch);
     lastRequests = s.requests;
-    // Before minRequests the account cannot be judged, so its score there is not its peak:
-    // the reported score and reasons always describe a moment the verdict could act on.
-    if (s.requests >= config.minRequests()) {
-      if (score > s.peakScore) {
-        s.peakScore = (float) score;
-        if (score >= config.suspiciousAt()) {
-          s.peakSignals = scratch.clone();
-        }
-      }
-      Verdict now =
-          score >= config.distillationAt()
-              ? Verdict.DISTILLATION
-              : score >= config.suspiciousAt() ? Verdict.SUSPICIOUS : Verdict.BENIGN;
-      if (now.ordinal() > s.verdict) {
-        s.verdict = (byte) now.ordinal();
-        if (now == Verdict.DISTILLATION) {
-          s.flaggedAfter = s.requests;
-          s.flaggedAt = o.timeMillis();
-        }
-      }
+    CampaignStage l = linking;
+    if (l == null) {
+      return Verdict.ofOrdinal(s.verdict);
     }
-    if (linker != null) {
-      link(linker, s, o);
-    }
-    return Verdict.ofOrdinal(s.verdict);
-  }
-
-  /**
-   * Campaign linking after the account's own update: the linker learns the request and the
-   * account's own standing, then every account its campaign's evidence now condemns is flagged —
-   * this one if it sent enough requests, and, when a campaign was just confirmed or grew, the
-   * members that had not been flagged yet (at the request count they had then: no look-ahead).
-   */
-  private void link(CampaignLinker l, AccountState s, Observation o) {
-    long t = o.timeMillis();
-    l.observe(s.index, o.account(), t, o.traits());
-    l.memberScore(
-        s.index, s.peakScore, s.verdict == Verdict.DISTILLATION.ordinal() && !s.flaggedByCampaign);
-    linkTime = t;
-    l.review(s.index, t, flagger);
-    if (s.verdict < Verdict.DISTILLATION.ordinal() && l.confirmed(s.index)) {
-      flagByCampaign(s, t);
-    }
-  }
-
-  private void flagByCampaign(AccountState m, long timeMillis) {
-    if (m.verdict < Verdict.DISTILLATION.ordinal()
-        && m.requests >= Objects.requireNonNull(linker).config().campaignMinRequests()) {
-      m.verdict = (byte) Verdict.DISTILLATION.ordinal();
-      m.flaggedByCampaign = true;
-      m.flaggedAfter = m.requests;
-      m.flaggedAt = Math.max(timeMillis, m.lastSeen);
-      raised.add(names.get(m.index));
-    }
+    l.observe(
+        s.index,
+        o.account(),
+        o.timeMillis(),
+        o.traits(),
+        s.requests,
+        s.lastSeen,
+        Verdict.ofOrdinal(s.verdict),
+        s.peakScore,
+        raiser);
+    return l.verdict(s.index);
   }
 
   /**
@@ -164,12 +126,13 @@ public final class Detector {
   /** Whether the account belongs to a confirmed campaign (false without linking or if unseen). */
   public boolean inConfirmedCampaign(String account) {
     AccountState s = accounts.get(account);
-    return s != null && linker != null && linker.confirmed(s.index);
+    CampaignStage l = linking;
+    return s != null && l != null && l.campaignConfirmed(s.index);
   }
 
   /** Every reportable campaign so far, in id order; empty without linking. */
   public List<Campaign> campaigns() {
-    return linker == null ? List.of() : linker.campaigns();
+    return linking == null ? List.of() : linking.campaigns();
   }
 
   /** The score computed by the latest {@link #observe} call (not the peak). */
@@ -218,59 +181,11 @@ public final class Detector {
     return analyzer;
   }
 
-  private long modelAge(Observation o) {
-    String m = o.model();
-    if (m == null) {
-      return Long.MAX_VALUE;
-    }
-    Long released = config.modelReleases().get(m);
-    if (released == null) {
-      released = modelFirstSeen.computeIfAbsent(m, k -> o.timeMillis());
-    }
-    return Math.max(0, o.timeMillis() - released);
-  }
-
-  private static double logit(double p) {
-    double q = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
-    return Math.log(q / (1 - q));
-  }
-
   private Assessment toAssessment(String account, AccountState s) {
-    float[] signals = s.peakSignals;
-    if (signals == null) {
-      signals = new float[Signal.COUNT];
-      s.signals(signals);
-    }
-    double score = s.peakSignals == null ? model.score(signals) : s.peakScore;
-    List<Reason> reasons = model.reasons(signals);
-    String campaign = null;
-    if (linker != null) {
-      campaign = linker.campaignId(s.index);
-      double cs = linker.campaignScore(s.index);
-      if (campaign != null && cs > score) {
-        // The campaign's evidence is what stands against the account: it leads the reasons, with
-        // what it adds to the account's own log-odds.
-        List<Reason> withCampaign = new ArrayList<>(reasons.size() + 1);
-        withCampaign.add(
-            new Reason(
-                "campaign",
-                Math.round(cs * 10_000) / 10_000.0,
-                Math.round((logit(cs) - logit(score)) * 10_000) / 10_000.0));
-        withCampaign.addAll(reasons);
-        reasons = withCampaign;
-        score = cs;
-      }
-    }
-    return new Assessment(
-        account,
-        Verdict.ofOrdinal(s.verdict),
-        Math.round(score * 10_000) / 10_000.0,
-        s.requests,
-        s.flaggedAfter,
-        s.flaggedAt,
-        s.firstSeen,
-        s.lastSeen,
-        reasons,
-        campaign);
+    CampaignStage l = linking;
+    return l == null
+        ? AccountDetector.assessment(
+            model, account, s, Verdict.ofOrdinal(s.verdict), s.flaggedAfter, s.flaggedAt, null, 0)
+        : l.assess(model, account, s, s.index);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  *     appearance in the stream
  */
 public record DetectorConfig(
-    double suspiciousAt, double distillationAt, int minRequests, Map<String, Long> modelReleases) {
+    double suspiciousAt, double distillationAt, int minRequests, Map<String, Long> modelReleases)
+    implements java.io.Serializable {
 
   public DetectorConfig {
     if (!(0 < suspiciousAt && suspiciousAt <= distillationAt && distillationAt < 1)) {

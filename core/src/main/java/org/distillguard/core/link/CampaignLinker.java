@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe: one thread feeds one linker (the detector's).
  */
-public final class CampaignLinker {
+public final class CampaignLinker implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   // An account indexes at most three values of each changing kind (IP prefix, client, system
   // prompt): enough to follow a move, not enough for an address-rotating account to flood the
   // table. Counters are two bits each in changes[].
@@ -285,6 +287,11 @@ public final class CampaignLinker {
     pending.size = 0;
   }
 
+  /** How many accounts are linked with account {@code a}, itself included. */
+  public int groupSize(int a) {
+    return size[find(a)];
+  }
+
   /** Whether account {@code a} belongs to a confirmed campaign. */
   public boolean confirmed(int a) {
     return confirmedAt[find(a)] != Exchange.NO_TIME;
@@ -316,6 +323,24 @@ public final class CampaignLinker {
     out.sort(
         Comparator.comparingInt(c -> Integer.parseInt(c.id().substring("campaign-".length()))));
     return out;
+  }
+
+  /**
+   * The reportable campaign account {@code a} belongs to, or null: the same line {@link
+   * #campaigns()} reports for it, at a cost proportional to the campaign's size.
+   */
+  public @Nullable Campaign campaignOf(int a) {
+    int r = find(a);
+    if (campaignNo[r] == 0) {
+      return null;
+    }
+    List<Integer> members = new ArrayList<>(size[r]);
+    int m = r;
+    do {
+      members.add(m);
+      m = next[m];
+    } while (m != r);
+    return campaign(r, members);
   }
 
   /** Approximate bytes held, for memory accounting. */
@@ -811,7 +836,9 @@ public final class CampaignLinker {
   }
 
   /** A growable list of ints without boxing. */
-  private static final class IntList {
+  private static final class IntList implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     int[] data = new int[16];
     int size;
 

@@ -17,7 +17,8 @@ public record LinkerConfig(
     long youngMillis,
     long burstMillis,
     int campaignMinRequests,
-    int confirmMinSize) {
+    int confirmMinSize)
+    implements java.io.Serializable {
 
   private static final long HOUR = 3_600_000L;
 

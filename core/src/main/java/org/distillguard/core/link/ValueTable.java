@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * per-entry objects. Most values (a person's own card, their home address) are held by one account
  * and cost only their slot.
  */
-final class ValueTable {
+final class ValueTable implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Recent accounts remembered per value. */
   static final int RING = 4;
 

@@ -1,0 +1,269 @@
+package org.distillguard.core.detect;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.link.Campaign;
+import org.distillguard.core.link.CampaignLinker;
+import org.distillguard.core.link.LinkerConfig;
+import org.distillguard.core.link.Traits;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The campaign half of the {@link Detector}: feeds each request, with its account's own standing
+ * after it, to a {@link CampaignLinker}, and flags the members of confirmed campaigns. The {@link
+ * Detector} runs it after each account update; a partitioned runtime runs the per-account half
+ * ({@link AccountDetector}) where the account's state lives and this stage wherever all accounts'
+ * updates meet. Fed the same updates in the same order, both reach the same verdicts.
+ *
+ * <p>A campaign flag is kept here, beside the account's own verdict: an account's verdict is {@code
+ * distillation} once either flagged it, and {@code flaggedAfter} is that of the earlier flag (the
+ * other flag then never happens, as in a single pass: a flagged account is not flagged again).
+ *
+ * <p>State: the linker's (about 190 bytes per account plus its value table) and about 40 bytes per
+ * account here. {@link #snapshot} and {@link #restore} turn all of it into bytes (Java
+ * serialization of plain arrays) for checkpoints.
+ *
+ * <p>Not thread-safe: one thread feeds one stage.
+ */
+public final class CampaignStage implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final CampaignLinker linker;
+  private final int campaignMinRequests;
+  private final @Nullable Map<String, Integer> names;
+  private final @Nullable List<String> byIndex;
+  private int count;
+  private long[] requests = new long[0];
+  private long[] lastSeen = new long[0];
+  private byte[] own = new byte[0];
+  private long[] campaignFlaggedAfter = new long[0]; // -1: not flagged by its campaign
+  private long[] campaignFlaggedAt = new long[0];
+
+  // The callback handed to the linker, kept so that no request allocates one.
+  private transient @Nullable IntConsumer flagger;
+  private transient @Nullable IntConsumer listener;
+  private long linkTime;
+
+  /**
+   * A stage whose callers assign account indexes themselves ({@code namesAccounts} false: the
+   * {@link Detector}) or that assigns them from names through {@link #index} (true).
+   */
+  public CampaignStage(DetectorConfig detector, LinkerConfig linking, boolean namesAccounts) {
+    this.linker = new CampaignLinker(linking, detector.suspiciousAt(), detector.distillationAt());
+    this.campaignMinRequests = linking.campaignMinRequests();
+    this.names = namesAccounts ? new HashMap<>() : null;
+    this.byIndex = namesAccounts ? new ArrayList<>() : null;
+  }
+
+  /**
+   * The dense index of {@code account}, assigned in order of first appearance: call it once per
+   * update, before {@link #observe}. Only for stages that name accounts.
+   */
+  public int index(String account) {
+    Map<String, Integer> m = names;
+    if (m == null) {
+      throw new IllegalStateException("this stage takes indexes from its caller");
+    }
+    Integer i = m.get(account);
+    if (i == null) {
+      i = m.size();
+      m.put(account, i);
+      Objects.requireNonNull(byIndex).add(account);
+    }
+    return i;
+  }
+
+  /** The name of account {@code a}; only for stages that name accounts. */
+  public String account(int a) {
+    List<String> l = byIndex;
+    if (l == null) {
+      throw new IllegalStateException("this stage takes indexes from its caller");
+    }
+    return l.get(a);
+  }
+
+  /** Accounts seen. */
+  public int accountCount() {
+    return count;
+  }
+
+  /**
+   * One request of account {@code a}, after its own detector judged it.
+   *
+   * @param a the account's dense index (in order of first appearance)
+   * @param requests the account's request count, this request included
+   * @param lastSeen the account's latest request time
+   * @param ownVerdict the account's own verdict after the request
+   * @param peakScore the account's own peak score
+   * @param newlyFlagged told the index of every account this request got flagged on its campaign's
+   *     evidence (this one or other members), or null
+   */
+  public void observe(
+      int a,
+      String account,
+      long timeMillis,
+      Traits traits,
+      long requests,
+      long lastSeen,
+      Verdict ownVerdict,
+      double peakScore,
+      @Nullable IntConsumer newlyFlagged) {
+    if (a == count) {
+      add();
+    } else if (a > count || a < 0) {
+      throw new IllegalArgumentException("account index " + a + " skips ahead of " + count);
+    }
+    this.requests[a] = requests;
+    this.lastSeen[a] = lastSeen;
+    own[a] = (byte) ownVerdict.ordinal();
+    listener = newlyFlagged;
+    linker.observe(a, account, timeMillis, traits);
+    boolean byCampaign = campaignFlaggedAfter[a] >= 0;
+    linker.memberScore(a, peakScore, ownVerdict == Verdict.DISTILLATION && !byCampaign);
+    linkTime = timeMillis;
+    IntConsumer f = flagger;
+    if (f == null) {
+      f = i -> flagByCampaign(i, linkTime);
+      flagger = f;
+    }
+    linker.review(a, timeMillis, f);
+    if (verdictOrdinal(a) < Verdict.DISTILLATION.ordinal() && linker.confirmed(a)) {
+      flagByCampaign(a, timeMillis);
+    }
+    listener = null;
+  }
+
+  private void flagByCampaign(int m, long timeMillis) {
+    if (verdictOrdinal(m) < Verdict.DISTILLATION.ordinal() && requests[m] >= campaignMinRequests) {
+      campaignFlaggedAfter[m] = requests[m];
+      campaignFlaggedAt[m] = Math.max(timeMillis, lastSeen[m]);
+      IntConsumer l = listener;
+      if (l != null) {
+        l.accept(m);
+      }
+    }
+  }
+
+  private int verdictOrdinal(int a) {
+    return campaignFlaggedAfter[a] >= 0 ? Verdict.DISTILLATION.ordinal() : own[a];
+  }
+
+  /** Account {@code a}'s verdict: its own, or {@code distillation} if its campaign flagged it. */
+  public Verdict verdict(int a) {
+    return Verdict.ofOrdinal(verdictOrdinal(a));
+  }
+
+  /** Whether account {@code a} was flagged on its campaign's evidence (not its own). */
+  public boolean flaggedByCampaign(int a) {
+    return campaignFlaggedAfter[a] >= 0;
+  }
+
+  /** Requests account {@code a} had sent when its campaign flagged it, or -1. */
+  public long campaignFlaggedAfter(int a) {
+    return campaignFlaggedAfter[a];
+  }
+
+  /** When account {@code a}'s campaign flagged it, or {@link Exchange#NO_TIME}. */
+  public long campaignFlaggedAt(int a) {
+    return campaignFlaggedAt[a];
+  }
+
+  /** The id of account {@code a}'s campaign, or null. */
+  public @Nullable String campaignId(int a) {
+    return linker.campaignId(a);
+  }
+
+  /** The score of account {@code a}'s group (0 for an account linked to nobody). */
+  public double campaignScore(int a) {
+    return linker.campaignScore(a);
+  }
+
+  /** Whether account {@code a} belongs to a confirmed campaign. */
+  public boolean campaignConfirmed(int a) {
+    return linker.confirmed(a);
+  }
+
+  /** How many accounts are linked with account {@code a}, itself included. */
+  public int groupSize(int a) {
+    return linker.groupSize(a);
+  }
+
+  /** Every reportable campaign so far, in id order. */
+  public List<Campaign> campaigns() {
+    return linker.campaigns();
+  }
+
+  /** The reportable campaign account {@code a} belongs to, or null. */
+  public @Nullable Campaign campaignOf(int a) {
+    return linker.campaignOf(a);
+  }
+
+  /** Approximate bytes held. */
+  public long bytes() {
+    return linker.bytes() + (long) requests.length * 33;
+  }
+
+  Assessment assess(ScoringModel model, String name, AccountState s, int a) {
+    boolean byCampaign = campaignFlaggedAfter[a] >= 0;
+    return AccountDetector.assessment(
+        model,
+        name,
+        s,
+        byCampaign ? Verdict.DISTILLATION : Verdict.ofOrdinal(s.verdict),
+        byCampaign ? campaignFlaggedAfter[a] : s.flaggedAfter,
+        byCampaign ? campaignFlaggedAt[a] : s.flaggedAt,
+        linker.campaignId(a),
+        linker.campaignScore(a));
+  }
+
+  private void add() {
+    if (count == requests.length) {
+      int capacity = Math.max(1024, count * 2);
+      requests = Arrays.copyOf(requests, capacity);
+      lastSeen = Arrays.copyOf(lastSeen, capacity);
+      own = Arrays.copyOf(own, capacity);
+      campaignFlaggedAfter = Arrays.copyOf(campaignFlaggedAfter, capacity);
+      campaignFlaggedAt = Arrays.copyOf(campaignFlaggedAt, capacity);
+    }
+    campaignFlaggedAfter[count] = -1;
+    campaignFlaggedAt[count] = Exchange.NO_TIME;
+    count++;
+  }
+
+  /** The whole stage as bytes, for a checkpoint; {@link #restore} reads them back. */
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The stage {@link #snapshot} wrote.
+   *
+   * @throws IllegalArgumentException if the bytes are not a snapshot of this version
+   */
+  public static CampaignStage restore(byte[] snapshot) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(snapshot))) {
+      return (CampaignStage) in.readObject();
+    } catch (IOException | ClassNotFoundException | ClassCastException e) {
+      throw new IllegalArgumentException("not a campaign stage snapshot: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package org.distillguard.flink;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.distillguard.core.detect.AccountDetector;
+import org.distillguard.core.detect.DetectorConfig;
+import org.distillguard.core.detect.ModelAges;
+import org.distillguard.core.detect.Observation;
+import org.distillguard.core.detect.ScoringModel;
+import org.distillguard.core.detect.Verdict;
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.io.ExchangeParser;
+import org.distillguard.core.io.MalformedExchangeException;
+import org.distillguard.core.text.PromptAnalyzer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The per-account stage: parses each exchange with the core parser and runs the core per-account
+ * detector ({@link AccountDetector}) on the account's state, kept in Flink keyed state as the
+ * detector's own snapshot bytes (about 650 bytes an account, the same on the heap and in RocksDB).
+ * Emits one {@link Update} per request for the campaign stage.
+ *
+ * <p>Model first-appearance dates ({@link ModelAges}) are the only state shared across accounts;
+ * each subtask keeps its own table, checkpointed as union list state so that a rescaled job keeps
+ * the earliest date of every model.
+ *
+ * <p>When a bounded input ends, a timer at the end of time sends every account's final state, so
+ * that the campaign stage writes its final verdict line (bounded jobs only).
+ */
+final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, byte[]>, byte[]>
+    implements CheckpointedFunction {
+  private static final long serialVersionUID = 1L;
+
+  private final DetectorConfig config;
+  private final int snapshotEvery;
+  private final boolean finalLines;
+  private transient @Nullable ValueState<byte[]> account;
+  private transient @Nullable ListState<Tuple2<String, Long>> modelDates;
+  private transient @Nullable AccountDetector detector;
+  private transient @Nullable ModelAges ages;
+  private transient @Nullable ExchangeParser parser;
+  private transient @Nullable PromptAnalyzer analyzer;
+  private transient @Nullable Counter malformed;
+
+  /**
+   * @param finalLines whether to send every account's final state when the input ends (bounded
+   *     inputs only: an unbounded job would keep one never-firing timer per account)
+   */
+  AccountFunction(DetectorConfig config, int snapshotEvery, boolean finalLines) {
+    this.config = config;
+    this.snapshotEvery = snapshotEvery;
+    this.finalLines = finalLines;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    account =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "account", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    detector = new AccountDetector(config, ScoringModel.shipped());
+    parser = new ExchangeParser();
+    analyzer = PromptAnalyzer.standard();
+    malformed = getRuntimeContext().getMetricGroup().counter("malformedExchanges");
+  }
+
+  @Override
+  public void processElement(Tuple2<String, byte[]> record, Context ctx, Collector<byte[]> out)
+      throws Exception {
+    Exchange e;
+    try {
+      e = req(parser).parse(record.f1, 0, record.f1.length);
+    } catch (MalformedExchangeException ex) {
+      req(malformed).inc();
+      return;
+    }
+    Observation o = Observation.of(e, req(analyzer));
+    ValueState<byte[]> state = req(account);
+    byte[] before = state.value();
+    AccountDetector d = req(detector);
+    AccountDetector.Account a;
+    Verdict was;
+    if (before == null) {
+      a = d.newAccount();
+      was = Verdict.BENIGN;
+      if (finalLines) {
+        ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      }
+    } else {
+      a = AccountDetector.restore(before);
+      was = a.verdict();
+    }
+    Verdict now = d.observe(a, o, req(ages).age(o.model(), o.timeMillis()));
+    byte[] after = AccountDetector.snapshot(a);
+    state.update(after);
+    boolean line = before == null || now != was || a.requests() % snapshotEvery == 0;
+    out.collect(
+        new Update(
+                false,
+                o.account(),
+                o.timeMillis(),
+                a.requests(),
+                a.lastSeen(),
+                now,
+                a.peakScore(),
+                o.traits(),
+                line ? after : null)
+            .encode());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<byte[]> out) throws Exception {
+    byte[] s = req(account).value();
+    if (s == null) {
+      return;
+    }
+    AccountDetector.Account a = AccountDetector.restore(s);
+    out.collect(
+        new Update(
+                true,
+                ctx.getCurrentKey(),
+                a.lastSeen(),
+                a.requests(),
+                a.lastSeen(),
+                a.verdict(),
+                a.peakScore(),
+                null,
+                s)
+            .encode());
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    ListState<Tuple2<String, Long>> dates = req(modelDates);
+    dates.clear();
+    List<Tuple2<String, Long>> all = new ArrayList<>();
+    req(ages).firstSeen().forEach((m, t) -> all.add(Tuple2.of(m, t)));
+    dates.update(all);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    ListState<Tuple2<String, Long>> dates =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>(
+                    "model-first-seen", Types.TUPLE(Types.STRING, Types.LONG)));
+    modelDates = dates;
+    ModelAges a = new ModelAges(config);
+    Map<String, Long> restored = new HashMap<>();
+    for (Tuple2<String, Long> t : dates.get()) {
+      restored.merge(t.f0, t.f1, Math::min);
+    }
+    a.restore(restored);
+    ages = a;
+  }
+
+  static <T> T req(@Nullable T t) {
+    if (t == null) {
+      throw new IllegalStateException("used before open()");
+    }
+    return t;
+  }
+}

@@ -1,0 +1,186 @@
+package org.distillguard.flink;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.distillguard.app.Main;
+import org.distillguard.core.detect.AccountDetector;
+import org.distillguard.core.detect.CampaignStage;
+import org.distillguard.core.detect.DetectorConfig;
+import org.distillguard.core.detect.ModelAges;
+import org.distillguard.core.detect.Observation;
+import org.distillguard.core.detect.ScoringModel;
+import org.distillguard.core.event.Exchange;
+import org.distillguard.core.io.ExchangeParser;
+import org.distillguard.core.io.LineSource;
+import org.distillguard.core.io.MalformedExchangeException;
+import org.distillguard.core.link.LinkerConfig;
+import org.distillguard.core.text.PromptAnalyzer;
+
+/**
+ * The job's figures on this machine, all in one JVM and one run (broker, producer and job share the
+ * two cores): Kafka-to-Kafka throughput of the detector job and of the same job with a no-op
+ * detector at parallelism 1 and 2, {@code analyze} on the same log, and the state bytes per account
+ * the job checkpoints. Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
+ *
+ * <pre>java -Xmx3g -cp ... org.distillguard.flink.JobBenchmark LOG [hashmap|rocksdb]
+ *     [DETECTORS=noop,standard] [PARALLELISMS=1,2] [ANALYZE=true]</pre>
+ */
+public final class JobBenchmark {
+  private JobBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    String log = args[0];
+    String backend = args.length > 1 ? args[1] : "hashmap";
+    String[] detectors = (args.length > 2 ? args[2] : "noop,standard").split(",");
+    String[] parallelisms = (args.length > 3 ? args[3] : "1,2").split(",");
+    boolean withAnalyze = args.length <= 4 || Boolean.parseBoolean(args[4]);
+    Path dir = Paths.get("target", "bench");
+    Files.createDirectories(dir);
+    try (TestKafka kafka = new TestKafka(dir.resolve("kafka-" + System.nanoTime()))) {
+      kafka.createTopic("bench.exchanges", 2);
+      long t0 = System.nanoTime();
+      Replayer.Result sent = Replayer.replay(kafka.bootstrap(), "bench.exchanges", List.of(log));
+      out.printf("replayed %,d exchanges in %.1f s%n", sent.sent(), (System.nanoTime() - t0) / 1e9);
+
+      List<String> rows = new ArrayList<>();
+      int run = 0;
+      for (String ps : parallelisms) {
+        int p = Integer.parseInt(ps);
+        for (String detector : detectors) {
+          String name = "bench" + (run++);
+          for (String t : List.of("verdicts", "campaigns", "decisions")) {
+            kafka.createTopic(name + "." + t, 1);
+          }
+          JobConfig c =
+              JobConfig.parse(
+                  new String[] {
+                    "--bootstrap",
+                    kafka.bootstrap(),
+                    "--exchanges",
+                    "bench.exchanges",
+                    "--verdicts",
+                    name + ".verdicts",
+                    "--campaigns",
+                    name + ".campaigns",
+                    "--decisions",
+                    name + ".decisions",
+                    "--group",
+                    name,
+                    "--parallelism",
+                    Integer.toString(p),
+                    "--checkpoint-interval",
+                    "10000",
+                    "--state-backend",
+                    backend,
+                    "--checkpoint-dir",
+                    dir.resolve(name + "-ckpt").toAbsolutePath().toUri().toString(),
+                    "--bounded",
+                    "true",
+                    "--detector",
+                    detector
+                  });
+          Configuration conf = new Configuration();
+          conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+          StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+          DetectorJob.configure(env, c);
+          DetectorJob.build(env, c);
+          JobExecutionResult r = env.execute(name);
+          double secs = r.getNetRuntime() / 1000.0;
+          String row =
+              String.format(
+                  "| %s | %d | %s | %.1f s | %,.0f ev/s |",
+                  detector, p, backend, secs, sent.sent() / secs);
+          out.println(row);
+          rows.add(row);
+        }
+      }
+
+      if (!withAnalyze) {
+        return;
+      }
+      Path analyzeOut = dir.resolve("analyze-out");
+      long a0 = System.nanoTime();
+      StringWriter sink = new StringWriter();
+      int code =
+          Main.newCommandLine()
+              .setOut(new PrintWriter(sink))
+              .setErr(new PrintWriter(sink))
+              .execute("analyze", "--threads", "2", "--out", analyzeOut.toString(), log);
+      double analyzeSecs = (System.nanoTime() - a0) / 1e9;
+      String row =
+          String.format(
+              "| analyze (file, 2 threads, exit %d) | - | - | %.1f s | %,.0f ev/s |",
+              code, analyzeSecs, sent.sent() / analyzeSecs);
+      out.println(row);
+      rows.add(row);
+      out.println();
+      rows.forEach(out::println);
+    }
+    stateBytes(out, log);
+  }
+
+  /** The bytes the job checkpoints per account: keyed state and the campaign stage's share. */
+  private static void stateBytes(PrintStream out, String log) throws Exception {
+    DetectorConfig config = DetectorConfig.defaults();
+    AccountDetector d = new AccountDetector(config, ScoringModel.shipped());
+    CampaignStage stage = new CampaignStage(config, LinkerConfig.defaults(), true);
+    ModelAges ages = new ModelAges(config);
+    PromptAnalyzer analyzer = PromptAnalyzer.standard();
+    ExchangeParser parser = new ExchangeParser();
+    Map<String, AccountDetector.Account> accounts = new HashMap<>();
+    try (LineSource lines = LineSource.open(log, LineSource.DEFAULT_MAX_LINE_BYTES)) {
+      while (lines.next()) {
+        Exchange e;
+        try {
+          e = parser.parse(lines.buffer(), 0, lines.length());
+        } catch (MalformedExchangeException ex) {
+          continue;
+        }
+        Observation o = Observation.of(e, analyzer);
+        AccountDetector.Account a = accounts.computeIfAbsent(o.account(), k -> d.newAccount());
+        d.observe(a, o, ages.age(o.model(), o.timeMillis()));
+        stage.observe(
+            stage.index(o.account()),
+            o.account(),
+            o.timeMillis(),
+            o.traits(),
+            a.requests(),
+            a.lastSeen(),
+            a.verdict(),
+            a.peakScore(),
+            null);
+      }
+    }
+    long keyed = 0;
+    long keys = 0;
+    for (var e : accounts.entrySet()) {
+      keyed += AccountDetector.snapshot(e.getValue()).length;
+      keys += e.getKey().getBytes(StandardCharsets.UTF_8).length;
+    }
+    int n = accounts.size();
+    long blob = stage.snapshot().length;
+    out.printf(
+        "state: %,d accounts; keyed state %.0f B/account (+ key %.0f B); campaign stage blob %,d B"
+            + " = %.0f B/account; total %.0f B/account%n",
+        n,
+        keyed / (double) n,
+        keys / (double) n,
+        blob,
+        blob / (double) n,
+        (keyed + keys + blob) / (double) n);
+  }
+}
