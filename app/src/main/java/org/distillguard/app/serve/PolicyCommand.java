@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
     name = "policy",
     mixinStandardHelpOptions = true,
     description = {
-      "Allow or deny accounts, keys, orgs and IP ranges by hand; show the verdicts in force and",
-      "the audit log. A deny blocks (403 with a reference the customer can quote); an allow",
-      "overrides the detector. Deny wins over allow.",
+      "Allow or deny accounts, keys, orgs and IP ranges by hand; show verdicts and audit log.",
+      "A deny blocks (403 with a reference the customer can quote); an allow overrides the",
+      "detector. Deny wins over allow.",
       "",
       "Examples:",
       "  distillguard policy deny -c distillguard.yaml --ip 203.0.113.0/24 --reason botnet",
