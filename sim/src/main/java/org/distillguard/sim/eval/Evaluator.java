@@ -228,8 +228,16 @@ public final class Evaluator {
     Outcome out = Outcome.of(g, verdict, requests, flaggedAfter);
     cls.add(out);
     if (g.campaign() != null) {
-      String first = JsonLines.absent(o, "first_seen") ? null : JsonLines.text(o, "first_seen");
-      long firstSeen = first == null ? Long.MIN_VALUE : parseTime(first);
+      long firstSeen = Long.MIN_VALUE;
+      if (!JsonLines.absent(o, "first_seen")) {
+        String first = JsonLines.text(o, "first_seen");
+        firstSeen = first == null ? Long.MIN_VALUE : parseTime(first);
+        if (firstSeen == Long.MIN_VALUE) {
+          // Kept as an evaluated account; only its late-head timing is unknown.
+          problems.add(
+              file, line, "\"first_seen\" is not an RFC 3339 time; not counted as a late head");
+        }
+      }
       campaignMember.put(account, new long[] {firstSeen, out.requestsToFlag()});
     }
     if (g.distill()) {

@@ -248,6 +248,23 @@ class EvaluatorTest {
   }
 
   @Test
+  void malformedTimesAreReportedWithTheirLineAndCountNoLateHead() throws IOException {
+    String labels =
+        "{\"account\":\"h1\",\"class\":\"hydra\",\"distill\":true,\"campaign\":\"H\",\"switch_at\":null}\n";
+    String verdicts = withFirstSeen(v("h1", "distillation", 60, "3", "D1"), "yesterday") + "\n";
+    Evaluation e =
+        evaluate(
+            labels, verdicts, "{\"id\":\"D1\",\"accounts\":[\"h1\"],\"confirmed_at\":\"soon\"}\n");
+    assertThat(e.campaigns().lateHeads()).isZero();
+    assertThat(e.evaluatedAccounts()).isEqualTo(1); // the account itself still counts
+    assertThat(e.malformedLines()).isEqualTo(2);
+    assertThat(e.problems())
+        .extracting(Object::toString)
+        .anySatisfy(p -> assertThat(p).contains("campaigns.jsonl:1").contains("confirmed_at"))
+        .anySatisfy(p -> assertThat(p).contains("verdicts.jsonl:1").contains("first_seen"));
+  }
+
+  @Test
   void aCampaignWithoutConfirmationTimeHasNoLateHeads() throws IOException {
     CampaignFigures c =
         evaluate(LABELS, VERDICTS, "{\"id\":\"D1\",\"accounts\":[\"h1\"],\"confirmed_at\":null}\n")
