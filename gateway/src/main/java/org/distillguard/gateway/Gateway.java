@@ -32,6 +32,7 @@ import org.distillguard.gateway.config.ConfigLoader;
 import org.distillguard.gateway.config.GatewayConfig;
 import org.distillguard.gateway.inline.InlineDetection;
 import org.distillguard.gateway.journal.Journal;
+import org.distillguard.gateway.kafka.KafkaLink;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.limits.Limiter;
 import org.distillguard.gateway.limits.TokenEstimator;
@@ -39,6 +40,7 @@ import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
 import org.distillguard.gateway.policy.Policy;
+import org.distillguard.gateway.policy.Standings;
 import org.distillguard.gateway.proxy.ProxyHandler;
 import org.distillguard.gateway.proxy.Upstreams;
 import org.distillguard.gateway.store.JdbcStore;
@@ -67,6 +69,7 @@ public final class Gateway implements AutoCloseable {
   private final ProxyHandler proxy;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private final Limiter limiter;
+  private final @Nullable KafkaLink kafka;
   private volatile AccessLists lists = AccessLists.EMPTY;
   private volatile boolean closed;
   private int port;
@@ -101,14 +104,14 @@ public final class Gateway implements AutoCloseable {
               config.detector.linking ? LinkerConfig.defaults() : null);
       Path dir = config.baseDir.resolve(config.journal.dir);
       Journal journal =
-          config.journal.enabled
+          config.journal.enabled && config.kafka.keepsJournal()
               ? new Journal(
                   dir, config.journal.keepPrompts, config.journal.rotateMb * 1024L * 1024L, clock)
               : null;
       InlineDetection det =
           new InlineDetection(detector, journal, audit, config.detector.queueCapacity);
       det.load(store.verdicts());
-      if (config.detector.replayJournal && config.journal.enabled && config.journal.keepPrompts) {
+      if (config.detector.replayJournal && journal != null && config.journal.keepPrompts) {
         long t0 = System.nanoTime();
         long since = clock.millis() - config.detector.replayDays * 86_400_000L;
         List<Path> files = new java.util.ArrayList<>();
@@ -130,6 +133,10 @@ public final class Gateway implements AutoCloseable {
     } else {
       this.detection = null;
     }
+    this.kafka =
+        config.kafka.enabled()
+            ? KafkaLink.open(config.kafka, config.baseDir, config.listen.port, audit, clock)
+            : null;
     int loops =
         config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(8));
@@ -167,6 +174,15 @@ public final class Gateway implements AutoCloseable {
             detection,
             metrics,
             clock);
+    KafkaLink k = kafka;
+    if (k != null) {
+      InlineDetection local = detection;
+      proxy.useStandings(k.standings(local == null ? Standings.NONE : local::standing, policy));
+      if (k.publishes()) {
+        proxy.publishTo(k::publish);
+      }
+      k.registerMetrics(metrics);
+    }
     registerGauges();
   }
 
@@ -190,7 +206,10 @@ public final class Gateway implements AutoCloseable {
             req.response().end("ok\n");
           } else if (path.equals("/readyz")) {
             boolean ok = !closed;
-            req.response().setStatusCode(ok ? 200 : 503).end(ok ? "ready\n" : "draining\n");
+            String why = ok ? degraded() : null;
+            req.response()
+                .setStatusCode(ok ? 200 : 503)
+                .end(!ok ? "draining\n" : why == null ? "ready\n" : "degraded: " + why + "\n");
           } else {
             proxy.handle(req);
           }
@@ -219,6 +238,7 @@ public final class Gateway implements AutoCloseable {
               () -> !closed && store.ping(),
               this::refresh,
               Map.of("listen_port", port));
+      admin.degradedBy(this::degraded);
       adminPort = deploy(admin, config.admin.host, config.admin.port, 1);
     }
     vertx.setPeriodic(
@@ -305,6 +325,17 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Why the gateway serves in a degraded way (Kafka away), or null. */
+  public @Nullable String degraded() {
+    KafkaLink k = kafka;
+    return k == null ? null : k.degraded();
+  }
+
+  /** The Kafka link, or null when the {@code kafka} section is off. */
+  public @Nullable KafkaLink kafka() {
+    return kafka;
+  }
+
   /** Rereads keys, accounts and lists from the store (blocking). */
   public void refresh() {
     directory.load(store.keys(), store.accounts());
@@ -345,6 +376,10 @@ public final class Gateway implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("in_flight", proxy.inFlight());
     m.put("keys", directory.keyCount());
+    KafkaLink k = kafka;
+    if (k != null) {
+      m.put("kafka", k.status());
+    }
     return m;
   }
 
@@ -377,6 +412,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (detection != null) {
       detection.close();
+    }
+    if (kafka != null) {
+      kafka.close(Duration.ofSeconds(Math.min(10, Math.max(1, config.shutdownGraceSeconds))));
     }
     store.close();
     LOG.info("distillguard gateway stopped");

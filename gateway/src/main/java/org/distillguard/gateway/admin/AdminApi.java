@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.distillguard.gateway.inline.InlineDetection;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.store.ListEntry;
@@ -44,6 +45,7 @@ public final class AdminApi implements Handler<HttpServerRequest> {
   private final BooleanSupplier ready;
   private final Runnable refresh;
   private final Map<String, Object> statusExtra;
+  private volatile Supplier<@Nullable String> degraded = () -> null;
 
   public AdminApi(
       Vertx vertx,
@@ -62,6 +64,14 @@ public final class AdminApi implements Handler<HttpServerRequest> {
     this.ready = ready;
     this.refresh = refresh;
     this.statusExtra = statusExtra;
+  }
+
+  /**
+   * What {@code /readyz} appends while the gateway serves in a degraded way (Kafka away): null when
+   * all is well. A degraded gateway stays ready (200): it still serves, with its last known state.
+   */
+  public void degradedBy(Supplier<@Nullable String> why) {
+    this.degraded = why;
   }
 
   /** A failure with an HTTP status and a message for the operator. */
@@ -90,9 +100,13 @@ public final class AdminApi implements Handler<HttpServerRequest> {
             .onComplete(
                 r -> {
                   boolean ok = r.succeeded() && Boolean.TRUE.equals(r.result());
+                  String why = ok ? degraded.get() : null;
                   resp.setStatusCode(ok ? 200 : 503)
                       .putHeader("content-type", "text/plain")
-                      .end(ok ? "ready\n" : "not ready\n");
+                      .end(
+                          !ok
+                              ? "not ready\n"
+                              : why == null ? "ready\n" : "degraded: " + why + "\n");
                 });
         return;
       }

@@ -234,6 +234,10 @@ public final class ConfigLoader {
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }
+    String kafkaProblem = c.kafka.problem();
+    if (kafkaProblem != null) {
+      throw new ConfigException(kafkaProblem);
+    }
   }
 
   /** The JDBC URL to use: the configured one, or the SQLite file next to the config. */

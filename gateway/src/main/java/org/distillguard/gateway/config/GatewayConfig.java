@@ -49,6 +49,10 @@ public final class GatewayConfig {
   public Detector detector = new Detector();
   public Journal journal = new Journal();
 
+  /** Exchanges to Kafka, decisions from Kafka (docs/SCALE-OUT.md); off unless configured. */
+  public org.distillguard.gateway.kafka.KafkaConfig kafka =
+      new org.distillguard.gateway.kafka.KafkaConfig();
+
   /** Seconds that a graceful shutdown waits for in-flight requests and streams to finish. */
   @JsonProperty("shutdown_grace_seconds")
   public int shutdownGraceSeconds = 30;

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.distillguard.core.event.AccountMeta;
 import org.distillguard.core.event.Exchange;
@@ -45,6 +46,7 @@ import org.distillguard.gateway.policy.Cidr;
 import org.distillguard.gateway.policy.Decision;
 import org.distillguard.gateway.policy.Policy;
 import org.distillguard.gateway.policy.Standing;
+import org.distillguard.gateway.policy.Standings;
 import org.distillguard.gateway.store.Account;
 import org.distillguard.gateway.store.ListEntry;
 import org.distillguard.gateway.wire.Api;
@@ -124,6 +126,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final LimitSpec ipDefault;
   private final LimitSpec throttled;
   private volatile boolean draining;
+  private volatile Standings standings;
+  private volatile @Nullable Consumer<Exchange> publisher;
 
   public ProxyHandler(
       Vertx vertx,
@@ -158,6 +162,17 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.orgDefault = spec(config.limits.org);
     this.ipDefault = spec(config.limits.ip);
     this.throttled = spec(config.limits.throttled);
+    this.standings = detection == null ? Standings.NONE : detection::standing;
+  }
+
+  /** Where standings are read (the inline detector's, or combined with Kafka's decisions). */
+  public void useStandings(Standings s) {
+    this.standings = s;
+  }
+
+  /** Also hands every observed exchange to {@code sink} (Kafka); it must not block. */
+  public void publishTo(Consumer<Exchange> sink) {
+    this.publisher = sink;
   }
 
   static LimitSpec spec(GatewayConfig.Limit l) {
@@ -378,7 +393,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     byte[] ip = ipBytes(c.ip);
     ListEntry listed = lists.get().match(id.account(), id.keyId(), id.org(), ip);
-    Standing standing = detection == null ? null : detection.standing(id.account());
+    Standing standing = standings.standing(id.account());
     Decision d = policy.decide(listed, standing);
     c.decision = d;
     if (d.action() != Action.ALLOW || listed != null) {
@@ -847,7 +862,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     metrics.request(epId, status, c.decision.action().id(), ar != null && ar.stream(), nanos);
     Identity id = c.identity;
     // Only exchanges that reached the upstream are evidence of what was harvested.
-    if (detection != null
+    Consumer<Exchange> pub = publisher;
+    if ((detection != null || pub != null)
         && ep != null
         && ep.observed()
         && id != null
@@ -869,7 +885,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               .status(status)
               .accountMeta(meta(id.account()))
               .build();
-      detection.submit(e);
+      if (detection != null) {
+        detection.submit(e);
+      }
+      if (pub != null) {
+        pub.accept(e);
+      }
     }
     if (config.accessLog) {
       ACCESS.info(
