@@ -239,7 +239,8 @@ public final class ExchangePublisher implements AutoCloseable {
     byte[] k = e.account().getBytes(StandardCharsets.UTF_8);
     long size = (long) v.length + k.length;
     Sent sent = new Sent(sequence.incrementAndGet(), e, from);
-    if (pendingRecords.getAndIncrement() == 0) {
+    if (pendingRecords.getAndIncrement() == 0 && !sendFailing) {
+      // Waiting starts now (retries after a failure do not restart the clock).
       lastProgressNanos = System.nanoTime();
     }
     pendingBytes.addAndGet(size);
