@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * records only: the job writes in transactions.
  *
  * <p>While the broker cannot be reached the book keeps enforcing what it has; {@link #connected}
- * says so (an end-offsets probe every second doubles as the lag measurement).
+ * says so (an end-offsets probe, every second or more often, doubles as the lag measurement).
  */
 public final class DecisionFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionFeed.class);
@@ -52,6 +52,7 @@ public final class DecisionFeed implements AutoCloseable {
   private final Auditor auditor;
   private final Clock clock;
   private final long downAfterNanos;
+  private final long probeNanos;
   private final Thread thread;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
@@ -84,6 +85,8 @@ public final class DecisionFeed implements AutoCloseable {
     this.auditor = auditor;
     this.clock = clock;
     this.downAfterNanos = TimeUnit.MILLISECONDS.toNanos(downAfterMillis);
+    // Several probes fit in the down-after window, so a healthy link never looks stale.
+    this.probeNanos = Math.min(1_000_000_000L, downAfterNanos / 3);
     this.lastContactNanos = System.nanoTime();
     this.thread = new Thread(this::run, "distillguard-kafka-decisions");
     this.thread.setDaemon(true);
@@ -107,9 +110,9 @@ public final class DecisionFeed implements AutoCloseable {
       while (running) {
         try {
           long now = System.nanoTime();
-          if (assigned.isEmpty() || now - lastProbe > 1_000_000_000L) {
+          if (assigned.isEmpty() || now - lastProbe > probeNanos) {
             lastProbe = now;
-            // New partitions are looked for once a minute.
+            // New partitions are looked for every 60 probes (about a minute).
             assigned = probe(assigned, probes++ % 60 == 0);
           }
           if (assigned.isEmpty()) {
