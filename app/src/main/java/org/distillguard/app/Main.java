@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       IntelCommand.class,
       ProbeCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

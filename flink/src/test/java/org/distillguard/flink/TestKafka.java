@@ -133,6 +133,19 @@ final class TestKafka implements AutoCloseable {
     return m;
   }
 
+  /** Stops the broker (the controller stays up): an outage, as clients see it. */
+  void stopBroker() {
+    var b = cluster.brokers().values().iterator().next();
+    b.shutdown();
+    b.awaitShutdown();
+  }
+
+  /** Starts the stopped broker again, on the same port. */
+  void startBroker() throws Exception {
+    cluster.brokers().values().iterator().next().startup();
+    cluster.waitForReadyBrokers();
+  }
+
   @Override
   public void close() throws Exception {
     cluster.close();

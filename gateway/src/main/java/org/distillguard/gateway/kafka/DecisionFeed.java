@@ -2,7 +2,6 @@ package org.distillguard.gateway.kafka;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +49,6 @@ public final class DecisionFeed implements AutoCloseable {
   private final @Nullable Path snapshot;
   private final boolean fromLatest;
   private final Auditor auditor;
-  private final Clock clock;
   private final long downAfterNanos;
   private final long probeNanos;
   private final Thread thread;
@@ -75,7 +73,6 @@ public final class DecisionFeed implements AutoCloseable {
       @Nullable Path snapshot,
       boolean fromLatest,
       Auditor auditor,
-      Clock clock,
       long downAfterMillis) {
     this.consumer = consumer;
     this.topic = topic;
@@ -83,7 +80,6 @@ public final class DecisionFeed implements AutoCloseable {
     this.snapshot = snapshot;
     this.fromLatest = fromLatest;
     this.auditor = auditor;
-    this.clock = clock;
     this.downAfterNanos = TimeUnit.MILLISECONDS.toNanos(downAfterMillis);
     // Several probes fit in the down-after window, so a healthy link never looks stale.
     this.probeNanos = Math.min(1_000_000_000L, downAfterNanos / 3);
@@ -234,7 +230,9 @@ public final class DecisionFeed implements AutoCloseable {
       return;
     }
     String ref = auditor.audit(d);
-    long now = clock.millis();
+    // Wall-clock time, like the record's timestamp (set by the job's producer), whatever clock the
+    // gateway runs on: the difference is the propagation delay.
+    long now = System.currentTimeMillis();
     long ts = r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? -1 : r.timestamp();
     if (book.apply(d, ref, ts, now)) {
       applied.incrementAndGet();

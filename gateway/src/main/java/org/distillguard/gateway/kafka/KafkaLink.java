@@ -102,7 +102,6 @@ public final class KafkaLink implements AutoCloseable {
               snapshot,
               k.decisions.start.equals("latest"),
               d -> audit(audit, d, clock),
-              clock,
               k.downAfterMs);
     } else {
       book = new DecisionBook();
