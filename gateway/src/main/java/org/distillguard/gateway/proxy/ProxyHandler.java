@@ -156,7 +156,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.detection = detection;
     this.metrics = metrics;
     this.clock = clock;
-    this.idPrefix = "dg-" + Long.toString(clock.millis(), 36) + "-";
+    // Unique across gateways started in the same millisecond (their exchanges meet in Kafka).
+    this.idPrefix =
+        "dg-"
+            + Long.toString(clock.millis(), 36)
+            + Long.toString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36),
+                36)
+            + "-";
     this.keyDefault = spec(config.limits.key);
     this.accountDefault = spec(config.limits.account);
     this.orgDefault = spec(config.limits.org);
