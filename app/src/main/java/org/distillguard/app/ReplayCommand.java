@@ -91,6 +91,9 @@ public final class ReplayCommand implements Callable<Integer> {
       if (f.equals("-")) {
         return fail(err, "replay reads files, not standard input ('-')");
       }
+      if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(f))) {
+        return fail(err, "cannot read " + f);
+      }
     }
     Properties extra = new Properties();
     extra.putAll(properties);

@@ -26,7 +26,8 @@ class ArchitectureTest {
             "..gateway.inline..",
             "..gateway.journal..",
             "..gateway.store..",
-            "..gateway.audit..")
+            "..gateway.audit..",
+            "..gateway.kafka..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.vertx..", "io.netty..")

@@ -18,6 +18,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
+import org.distillguard.gateway.audit.Audit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +39,17 @@ import org.slf4j.LoggerFactory;
 public final class DecisionFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionFeed.class);
 
-  /** Called for a decision that raises an account's standing; returns the audit reference. */
+  /**
+   * Records a decision this gateway started enforcing, under the reference its refusals already
+   * quote (called after the decision is in force: a slow store never delays enforcement).
+   */
   public interface Auditor {
-    String audit(JobDecision d);
+    void audit(JobDecision d, String ref, long atMillis);
   }
+
+  private record Applied(JobDecision decision, String ref, long atMillis) {}
+
+  private final List<Applied> unaudited = new ArrayList<>();
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
@@ -119,6 +127,7 @@ public final class DecisionFeed implements AutoCloseable {
             handle(r);
             book.position(r.partition(), r.offset() + 1);
           }
+          auditApplied();
           for (TopicPartition tp : assigned) {
             // Positions also move past aborted transactions and control records.
             book.position(tp.partition(), consumer.position(tp, Duration.ofMillis(200)));
@@ -229,13 +238,14 @@ public final class DecisionFeed implements AutoCloseable {
     if (!book.raises(d)) {
       return;
     }
-    String ref = auditor.audit(d);
+    String ref = Audit.newId(System.currentTimeMillis());
     // Wall-clock time, like the record's timestamp (set by the job's producer), whatever clock the
     // gateway runs on: the difference is the propagation delay.
     long now = System.currentTimeMillis();
     long ts = r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? -1 : r.timestamp();
     if (book.apply(d, ref, ts, now)) {
       applied.incrementAndGet();
+      unaudited.add(new Applied(d, ref, now));
       if (ts >= 0) {
         lastPropagationMillis = now - ts;
       }
@@ -252,6 +262,17 @@ public final class DecisionFeed implements AutoCloseable {
           ref,
           d.id());
     }
+  }
+
+  private void auditApplied() {
+    for (Applied a : unaudited) {
+      try {
+        auditor.audit(a.decision(), a.ref(), a.atMillis());
+      } catch (RuntimeException e) {
+        LOG.error("cannot audit decision {}: {}", a.decision().id(), e.toString());
+      }
+    }
+    unaudited.clear();
   }
 
   private void contact() {

@@ -15,6 +15,7 @@ import org.distillguard.gateway.audit.Audit;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.Policy;
 import org.distillguard.gateway.policy.Standings;
+import org.distillguard.gateway.store.AuditEntry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,7 @@ public final class KafkaLink implements AutoCloseable {
               book,
               snapshot,
               k.decisions.start.equals("latest"),
-              d -> audit(audit, d, clock),
+              (d, ref, at) -> audit(audit, d, ref, at),
               k.downAfterMs);
     } else {
       book = new DecisionBook();
@@ -131,29 +132,27 @@ public final class KafkaLink implements AutoCloseable {
     return host + "-" + port;
   }
 
-  /** Audits a job decision this gateway starts enforcing; the entry's id is the reference. */
-  private static String audit(Audit audit, JobDecision d, Clock clock) {
-    try {
-      return audit
-          .record(
-              "detector-job",
-              "verdict." + d.verdict().id(),
-              "account:" + d.account(),
-              "decision "
-                  + d.id()
-                  + " of the detector job: "
-                  + (d.byCampaign() ? "flagged by confirmed " + d.campaign() + "; " : "")
-                  + "score "
-                  + d.score()
-                  + " after "
-                  + d.requests()
-                  + " requests",
-              null)
-          .id();
-    } catch (RuntimeException e) {
-      LOG.error("cannot audit decision {}: {}", d.id(), e.toString());
-      return Audit.newId(clock.millis());
-    }
+  /** Audits a job decision this gateway enforces, under the reference its refusals quote. */
+  private static void audit(Audit audit, JobDecision d, String ref, long atMillis) {
+    audit
+        .store()
+        .appendAudit(
+            new AuditEntry(
+                ref,
+                atMillis,
+                "detector-job",
+                "verdict." + d.verdict().id(),
+                "account:" + d.account(),
+                "decision "
+                    + d.id()
+                    + " of the detector job: "
+                    + (d.byCampaign() ? "flagged by confirmed " + d.campaign() + "; " : "")
+                    + "score "
+                    + d.score()
+                    + " after "
+                    + d.requests()
+                    + " requests",
+                null));
   }
 
   private void observed(JobDecision d, long recordMillis, long appliedMillis) {

@@ -17,6 +17,7 @@ import org.distillguard.core.event.Exchange;
 import org.distillguard.core.io.ExchangeParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * account's order, including across an outage (spilled to disk, replayed) and a graceful shutdown
  * during one.
  */
+@Tag("slow")
 class ExchangePublisherTest {
   private static final String PROMPT =
       "Explain step by step, with reasoning, how a Zürich café prices its crème brûlée. ";
