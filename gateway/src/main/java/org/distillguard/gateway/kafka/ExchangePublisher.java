@@ -187,6 +187,12 @@ public final class ExchangePublisher implements AutoCloseable {
         failedAtOnce(ex);
       }
     }
+    if (spill.isEmpty() && !sendFailing) {
+      LOG.warn(
+          "kafka: {} bytes not yet acknowledged by {}; spilling exchanges to disk",
+          pendingBytes.get(),
+          topic);
+    }
     try {
       spill.write(e);
       spilled.incrementAndGet();
@@ -207,6 +213,11 @@ public final class ExchangePublisher implements AutoCloseable {
       if (line == null) {
         if (spill.retireIfDone()) {
           spillBytes = spill.bytes();
+          if (spill.isEmpty()) {
+            LOG.info(
+                "kafka: spill replayed ({} exchanges so far); sending directly again",
+                replayed.get());
+          }
           continue;
         }
         return;
