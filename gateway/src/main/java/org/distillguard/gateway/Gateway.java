@@ -35,6 +35,7 @@ import org.distillguard.gateway.journal.Journal;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.limits.Limiter;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final Operations operations;
   private final Directory directory;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Vertx vertx;
   private final HttpClient client;
@@ -146,6 +148,7 @@ public final class Gateway implements AutoCloseable {
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
     this.limiter = new Limiter();
+    this.marking = Marking.from(config, store, clock);
     GatewayConfig.Policy p = config.policy;
     Policy policy =
         new Policy(
@@ -166,7 +169,8 @@ public final class Gateway implements AutoCloseable {
             new TokenEstimator(config.limits.tokenizer),
             detection,
             metrics,
-            clock);
+            clock,
+            marking);
     registerGauges();
   }
 
@@ -328,6 +332,11 @@ public final class Gateway implements AutoCloseable {
     return store;
   }
 
+  /** The answer marking (watermark, canaries), or null when {@code marking.mode} is off. */
+  public @Nullable Marking marking() {
+    return marking;
+  }
+
   public @Nullable InlineDetection detection() {
     return detection;
   }
@@ -377,6 +386,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (detection != null) {
       detection.close();
+    }
+    if (marking != null) {
+      marking.close();
     }
     store.close();
     LOG.info("distillguard gateway stopped");

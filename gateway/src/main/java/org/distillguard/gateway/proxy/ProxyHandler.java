@@ -38,6 +38,8 @@ import org.distillguard.gateway.limits.LimitSpec;
 import org.distillguard.gateway.limits.Limiter;
 import org.distillguard.gateway.limits.Scope;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.mark.AnswerMarking;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -113,6 +115,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Limiter limiter;
   private final TokenEstimator estimator;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -137,7 +140,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       TokenEstimator estimator,
       @Nullable InlineDetection detection,
       GatewayMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      @Nullable Marking marking) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
@@ -150,6 +154,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.limiter = limiter;
     this.estimator = estimator;
     this.detection = detection;
+    this.marking = marking;
     this.metrics = metrics;
     this.clock = clock;
     this.idPrefix = "dg-" + Long.toString(clock.millis(), 36) + "-";
@@ -189,6 +194,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     Decision decision = Decision.ALLOW;
     Limiter.@Nullable Permit permit;
     @Nullable ResponseReader reader;
+    @Nullable AnswerMarking marking;
     @Nullable HttpClientRequest upstreamRequest;
     Upstreams.@Nullable Target target;
     long timer = -1;
@@ -413,6 +419,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           dropUsage = true;
           changed = true;
         }
+      }
+      if (marking != null) {
+        // Watermark and canaries (docs/WATERMARK.md): may force the upstream's switch on.
+        c.marking = marking.plan(id.account(), standing, ep, ar);
+        changed |= c.marking != null && c.marking.requestChanged();
       }
       if (changed) {
         out = Json.bytes(ar.body());
@@ -687,6 +698,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       uresp.handler(
           buf -> {
             byte[] out = rr.streamChunk(buf.getBytes(), buf.length());
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              out = m.stream(out);
+            }
             if (out.length == 0) {
               return;
             }
@@ -705,18 +720,26 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           v -> {
             Buffer last = held[0] == null ? Buffer.buffer() : held[0];
             byte[] tail = rr.streamEnd();
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              tail = m.streamEnd(tail);
+            }
             if (tail.length > 0) {
               last.appendBytes(tail);
             }
             finish(c, c.status, rr.usage(), rr.output());
             resp.end(last);
           });
-    } else if (rr.rewrites()) {
+    } else if (rr.rewrites() || c.marking != null) {
       uresp
           .body()
           .onSuccess(
               b -> {
                 byte[] out = rr.body(b.getBytes());
+                AnswerMarking m = c.marking;
+                if (m != null) {
+                  out = m.body(out);
+                }
                 resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length));
                 finish(c, c.status, rr.usage(), rr.output());
                 resp.end(Buffer.buffer(out));
@@ -846,6 +869,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     ApiRequest ar = c.request;
     metrics.request(epId, status, c.decision.action().id(), ar != null && ar.stream(), nanos);
     Identity id = c.identity;
+    AnswerMarking marked = c.marking;
+    if (marked != null) {
+      marked.served(status);
+    }
     // Only exchanges that reached the upstream are evidence of what was harvested.
     if (detection != null
         && ep != null
