@@ -303,7 +303,11 @@ public final class AnswerMarking {
     String text = new String(b, start, end - start, StandardCharsets.UTF_8);
     String name = null;
     StringBuilder data = null;
-    for (String line : text.split("\r?\n")) {
+    for (int from = 0; from < text.length(); ) {
+      int nl = text.indexOf('\n', from);
+      int to = nl < 0 ? text.length() : nl;
+      String line = text.substring(from, to > from && text.charAt(to - 1) == '\r' ? to - 1 : to);
+      from = to + 1;
       if (line.startsWith("data:")) {
         String d = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
         data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
