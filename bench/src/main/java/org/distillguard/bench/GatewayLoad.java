@@ -70,10 +70,12 @@ public final class GatewayLoad {
             admin: {port: -1}
             event_loops: LOOPS
             upstreams: [{api: openai, url: "URL", api_key: sk-bench}]
+            # Every limit is on (token buckets per key, account and /24, concurrency counted) but
+            # set far above what the bench sends, so the limiter's work is measured, not its 429s.
             limits:
-              key: {rpm: 0, tpm: 0, concurrency: 0}
-              account: {rpm: 0, tpm: 0, concurrency: 0}
-              ip: {rpm: 0, tpm: 0, concurrency: 0}
+              key: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
+              account: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
+              ip: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
             # Measure the whole path (detector, journal, policy lookups) without refusals: the
             # bench account's rapid-fire traffic would otherwise be throttled.
             policy: {suspicious: allow, distillation: allow, campaign: allow, campaign_confirmed: allow}
