@@ -46,6 +46,21 @@ class ConfigTest {
   }
 
   @Test
+  void aLimitTooLargeForATokenBucketIsRefusedAtStartNotOnTheFirstRequest() throws Exception {
+    Path f = dir.resolve("c.yaml");
+    String base = "admin: {port: -1}\nupstreams: [{api: openai, url: 'http://x'}]\n";
+    Files.writeString(f, base + "limits: {account: {tpm: 1000000000000}}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.account: tpm must be 0 (unlimited) to 60000000000");
+    Files.writeString(f, base + "limits: {accounts: {acct-x: {rpm: -5}}}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .hasMessageContaining("limits.accounts.acct-x: rpm must be");
+    Files.writeString(f, base + "limits: {account: {tpm: 60000000000}}\n");
+    assertThat(ConfigLoader.load(f, Map.of()).limits.account.tpm).isEqualTo(60_000_000_000L);
+  }
+
+  @Test
   void markingMistakesAreNamed() throws Exception {
     Path f = dir.resolve("m.yaml");
     String base = "admin: {port: -1}\nupstreams: [{api: openai, url: 'http://x'}]\n";

@@ -244,6 +244,22 @@ public final class ConfigLoader {
     if (c.limits.ipPrefixV6 < 16 || c.limits.ipPrefixV6 > 128) {
       throw new ConfigException("limits.ip_prefix_v6 must be 16..128");
     }
+    java.util.Map<String, GatewayConfig.Limit> limits = new java.util.LinkedHashMap<>();
+    limits.put("limits.key", c.limits.key);
+    limits.put("limits.account", c.limits.account);
+    limits.put("limits.org", c.limits.org);
+    limits.put("limits.ip", c.limits.ip);
+    limits.put("limits.throttled", c.limits.throttled);
+    c.limits.accounts.forEach((account, l) -> limits.put("limits.accounts." + account, l));
+    for (var e : limits.entrySet()) {
+      GatewayConfig.Limit l = e.getValue();
+      String problem =
+          org.distillguard.gateway.limits.LimitSpec.problem(
+              (long) l.rpm, l.tpm, (long) l.concurrency);
+      if (problem != null) {
+        throw new ConfigException(e.getKey() + ": " + problem);
+      }
+    }
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }

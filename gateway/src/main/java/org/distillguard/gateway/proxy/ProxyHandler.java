@@ -16,8 +16,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -347,17 +345,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     return a == null ? null : a.hostAddress();
   }
 
-  private static byte @Nullable [] ipBytes(@Nullable String ip) {
-    if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------ decide and admit
 
   private void proceed(Call c, @Nullable Buffer body) {
@@ -382,7 +369,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       c.request = ar;
     }
-    byte[] ip = ipBytes(c.ip);
+    byte[] ip = Cidr.literal(c.ip);
     ListEntry listed = lists.get().match(id.account(), id.keyId(), id.org(), ip);
     Standing standing = detection == null ? null : detection.standing(id.account());
     Decision d = policy.decide(listed, standing);

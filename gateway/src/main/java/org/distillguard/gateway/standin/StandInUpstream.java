@@ -422,18 +422,62 @@ public final class StandInUpstream implements AutoCloseable {
                   .put("type", "response.created")
                   .put("sequence_number", seq++)
                   .set("response", response(id, a, "in_progress"))));
-      for (int i = 0; i < a.words; i++) {
+      // The real stream's shape: each output item is announced, filled and closed, and every
+      // event carries its item's output_index; a reasoning item (if any) comes first, so the
+      // message is at index 1 then.
+      JsonNode output = done.path("output");
+      for (int idx = 0; idx < output.size(); idx++) {
+        JsonNode item = output.get(idx);
+        boolean message = "message".equals(item.path("type").asText());
+        ObjectNode opened = item.deepCopy();
+        opened.put("status", "in_progress");
+        if (message) {
+          opened.putArray("content");
+        }
         events.add(
             event(
-                "response.output_text.delta",
-                Json.MAPPER
-                    .createObjectNode()
-                    .put("type", "response.output_text.delta")
-                    .put("sequence_number", seq++)
-                    .put("item_id", "msg_" + id)
-                    .put("output_index", 0)
-                    .put("content_index", 0)
-                    .put("delta", a.word(i))));
+                "response.output_item.added",
+                itemEvent("response.output_item.added", seq++, idx).set("item", opened)));
+        if (message) {
+          String itemId = item.path("id").asText();
+          ObjectNode part =
+              Json.MAPPER.createObjectNode().put("type", "output_text").put("text", "");
+          part.putArray("annotations");
+          events.add(
+              event(
+                  "response.content_part.added",
+                  itemEvent("response.content_part.added", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .set("part", part)));
+          for (int i = 0; i < a.words; i++) {
+            events.add(
+                event(
+                    "response.output_text.delta",
+                    itemEvent("response.output_text.delta", seq++, idx)
+                        .put("item_id", itemId)
+                        .put("content_index", 0)
+                        .put("delta", a.word(i))));
+          }
+          events.add(
+              event(
+                  "response.output_text.done",
+                  itemEvent("response.output_text.done", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .put("text", a.text())));
+          events.add(
+              event(
+                  "response.content_part.done",
+                  itemEvent("response.content_part.done", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .set("part", item.path("content").get(0).deepCopy())));
+        }
+        events.add(
+            event(
+                "response.output_item.done",
+                itemEvent("response.output_item.done", seq++, idx).set("item", item.deepCopy())));
       }
       events.add(
           event(
@@ -635,6 +679,15 @@ public final class StandInUpstream implements AutoCloseable {
 
   private static String data(JsonNode n) {
     return "data: " + Json.string(n) + "\n\n";
+  }
+
+  /** A Responses stream event about the output item at {@code outputIndex}. */
+  private static ObjectNode itemEvent(String type, int sequence, int outputIndex) {
+    return Json.MAPPER
+        .createObjectNode()
+        .put("type", type)
+        .put("sequence_number", sequence)
+        .put("output_index", outputIndex);
   }
 
   private static String event(String name, JsonNode n) {
