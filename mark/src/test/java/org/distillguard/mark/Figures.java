@@ -51,6 +51,44 @@ public final class Figures {
         needed.get(needed.size() - 1));
   }
 
+  /**
+   * The detection curve: log10 p of the marking key against words of marked text, median (and
+   * 90th percentile, the slow runs) over 40 runs of texts in random order.
+   */
+  static void curve(List<String> texts, Marker m) {
+    int[] at = {250, 500, 750, 1000, 1500, 2000, 3000};
+    List<List<Double>> byPoint = new java.util.ArrayList<>();
+    for (int j = 0; j < at.length; j++) {
+      byPoint.add(new java.util.ArrayList<>());
+    }
+    java.util.Random rnd = new java.util.Random(7);
+    for (int run = 0; run < 40; run++) {
+      List<String> shuffled = new java.util.ArrayList<>(texts);
+      java.util.Collections.shuffle(shuffled, rnd);
+      Units u = Units.standard();
+      int j = 0;
+      for (int i = 0; i < shuffled.size() && j < at.length; i++) {
+        u.add("", m.mark("", shuffled.get(i)));
+        while (j < at.length && u.words() >= at[j]) {
+          byPoint.get(j++).add(Detector.score(u, m.key()).log10P());
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder("curve (words: median log10 p / 90th pct):");
+    for (int j = 0; j < at.length; j++) {
+      List<Double> v = byPoint.get(j);
+      java.util.Collections.sort(v);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %d: %.1f / %.1f",
+              at[j],
+              v.get(v.size() / 2),
+              v.get(Math.min(v.size() - 1, v.size() * 9 / 10))));
+    }
+    System.out.println(sb);
+  }
+
   /** Share of words changed per answer of at least 50 words. */
   static void changedPerAnswer(List<String> texts, Marker m) {
     List<Double> shares = new java.util.ArrayList<>();
@@ -126,6 +164,7 @@ public final class Figures {
         dictWords,
         u.units().size());
     wordsToDetect(texts, m);
+    curve(texts, m);
     changedPerAnswer(texts, m);
     perPair.entrySet().stream()
         .sorted((a, b) -> b.getValue() - a.getValue())
