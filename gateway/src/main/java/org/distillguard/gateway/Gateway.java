@@ -279,6 +279,19 @@ public final class Gateway implements AutoCloseable {
         "distillguard.inflight.requests", "Requests being handled", proxy, ProxyHandler::inFlight);
     metrics.gauge(
         "distillguard.keys", "Valid keys known to the gateway", directory, Directory::keyCount);
+    Marking mk = marking;
+    if (mk != null) {
+      metrics.functionCounter(
+          "distillguard.mark.servings",
+          "Marked answers recorded in the store",
+          mk,
+          Marking::recorded);
+      metrics.functionCounter(
+          "distillguard.mark.servings.dropped",
+          "Marked answers not recorded because the store's queue was full",
+          mk,
+          Marking::dropped);
+    }
     InlineDetection d = detection;
     if (d != null) {
       metrics.gauge(

@@ -52,8 +52,8 @@ public final class Figures {
   }
 
   /**
-   * The detection curve: log10 p of the marking key against words of marked text, median (and
-   * 90th percentile, the slow runs) over 40 runs of texts in random order.
+   * The detection curve: log10 p of the marking key against words of marked text, median (and 90th
+   * percentile, the slow runs) over 40 runs of texts in random order.
    */
   static void curve(List<String> texts, Marker m) {
     int[] at = {250, 500, 750, 1000, 1500, 2000, 3000};

@@ -154,6 +154,11 @@ public final class Marking implements AutoCloseable {
     return recorder.written();
   }
 
+  /** Marked servings dropped because the store could not keep up (queue full). */
+  public long dropped() {
+    return recorder.dropped();
+  }
+
   void record(org.distillguard.gateway.store.MarkServing s) {
     recorder.record(s);
   }

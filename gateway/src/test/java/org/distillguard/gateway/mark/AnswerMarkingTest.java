@@ -210,4 +210,25 @@ class AnswerMarkingTest {
     Standing benign = new Standing("acct-b", Verdict.BENIGN, 0.1, "DG-3", null, false);
     assertThat(marking.keyFor("acct-b", benign)).isEmpty();
   }
+
+  @Test
+  void theMasterKeyMayComeFromAFileAndABadFileIsNamed() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("mark.key"), HEX + "\n");
+    String yaml =
+        "upstreams: [{name: o, api: openai, url: 'http://127.0.0.1:1'}]\nadmin: {port: -1}\n"
+            + "marking: {mode: flagged, master_key_file: mark.key}\n";
+    GatewayConfig c = ConfigLoader.parse(yaml, Map.of(), dir);
+    try (Marking m = Objects.requireNonNull(Marking.from(c, store, Clock.systemUTC()))) {
+      assertThat(m.keyFor("acct-s", SUSPECT).orElseThrow())
+          .isEqualTo(org.distillguard.mark.MasterKey.fromHex(HEX).account("acct-s"));
+      // Flagged mode ignores campaigns.
+      Standing linked = new Standing("acct-c", Verdict.BENIGN, 0.1, "DG-2", "camp-9", false);
+      assertThat(m.keyFor("acct-c", linked)).isEmpty();
+    }
+    java.nio.file.Files.writeString(dir.resolve("mark.key"), "not a key");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Marking.from(c, store, Clock.systemUTC()))
+        .hasMessageContaining("mark.key")
+        .hasMessageContaining("64 hex");
+  }
 }
