@@ -241,6 +241,56 @@ class MarkingEndToEndTest {
   }
 
   @Test
+  void legacyCompletionsAreMarkedTheSameStreamedAndWhole() throws Exception {
+    String a = ANSWERS.get(2);
+    String whole = "{\"model\":\"gpt-test\",\"prompt\":\"" + PROMPT + "\",\"max_tokens\":4096}";
+    String streamed =
+        "{\"model\":\"gpt-test\",\"stream\":true,\"prompt\":\""
+            + PROMPT
+            + "\",\"max_tokens\":4096}";
+    var r = fx.post("/v1/completions", suspectKey, whole, "x-standin-text", header(a));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String marked =
+        Json.parse(r.body().getBytes(StandardCharsets.UTF_8))
+            .path("choices")
+            .path(0)
+            .path("text")
+            .asText();
+    assertThat(marked).isNotEqualTo(a);
+    var s =
+        fx.post(
+            "/v1/completions",
+            suspectKey,
+            streamed,
+            "x-standin-text",
+            header(a),
+            "x-standin-chunk-chars",
+            "5");
+    StringBuilder text = new StringBuilder();
+    for (String line : s.body().split("\n")) {
+      if (line.startsWith("data: {")) {
+        JsonNode t =
+            Json.parse(line.substring(6).getBytes(StandardCharsets.UTF_8))
+                .path("choices")
+                .path(0)
+                .path("text");
+        if (t.isTextual()) {
+          text.append(t.asText());
+        }
+      }
+    }
+    assertThat(text.toString()).isEqualTo(marked);
+    var clean = fx.post("/v1/completions", cleanKey, whole, "x-standin-text", header(a));
+    assertThat(
+            Json.parse(clean.body().getBytes(StandardCharsets.UTF_8))
+                .path("choices")
+                .path(0)
+                .path("text")
+                .asText())
+        .isEqualTo(a);
+  }
+
+  @Test
   void theFirstByteWaitsForAtMostOneWord() throws Exception {
     String a = ANSWERS.get(1);
     String body =
