@@ -291,6 +291,44 @@ class MarkingEndToEndTest {
   }
 
   @Test
+  void eachChoiceIsMarkedOnItsOwn() throws Exception {
+    String a = ANSWERS.get(3);
+    String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]";
+    var whole =
+        fx.post(
+            "/v1/chat/completions",
+            suspectKey,
+            "{\"model\":\"gpt-test\",\"n\":2," + msgs + "}",
+            "x-standin-text",
+            header(a));
+    JsonNode choices = Json.parse(whole.body().getBytes(StandardCharsets.UTF_8)).path("choices");
+    String first = choices.path(0).path("message").path("content").asText();
+    assertThat(first).isNotEqualTo(a);
+    assertThat(choices.path(1).path("message").path("content").asText()).isEqualTo(first);
+    var streamed =
+        fx.post(
+            "/v1/chat/completions",
+            suspectKey,
+            "{\"model\":\"gpt-test\",\"n\":2,\"stream\":true," + msgs + "}",
+            "x-standin-text",
+            header(a),
+            "x-standin-chunk-chars",
+            "3");
+    StringBuilder[] text = {new StringBuilder(), new StringBuilder()};
+    for (String line : streamed.body().split("\n")) {
+      if (line.startsWith("data: {")) {
+        JsonNode c =
+            Json.parse(line.substring(6).getBytes(StandardCharsets.UTF_8)).path("choices").path(0);
+        if (c.path("delta").path("content").isTextual()) {
+          text[c.path("index").asInt()].append(c.path("delta").path("content").asText());
+        }
+      }
+    }
+    assertThat(text[0].toString()).isEqualTo(first);
+    assertThat(text[1].toString()).isEqualTo(first);
+  }
+
+  @Test
   void theFirstByteWaitsForAtMostOneWord() throws Exception {
     String a = ANSWERS.get(1);
     String body =
