@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Keyed by a constant so that it may use a timer: when a bounded input ends it writes every
  * campaign's final line.
  */
-final class CampaignFunction extends KeyedProcessFunction<Integer, byte[], Tuple2<String, String>>
+final class CampaignFunction extends KeyedProcessFunction<Integer, Update, Tuple2<String, String>>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
@@ -68,8 +68,7 @@ final class CampaignFunction extends KeyedProcessFunction<Integer, byte[], Tuple
   }
 
   @Override
-  public void processElement(byte[] bytes, Context ctx, Collector<Tuple2<String, String>> out) {
-    Update u = Update.decode(bytes);
+  public void processElement(Update u, Context ctx, Collector<Tuple2<String, String>> out) {
     CampaignStage s = AccountFunction.req(stage);
     int a = s.index(u.account());
     if (u.fin()) {

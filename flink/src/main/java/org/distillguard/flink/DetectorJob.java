@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -16,12 +15,14 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.distillguard.core.detect.DetectorConfig;
+import org.distillguard.core.detect.Observation;
 import org.distillguard.core.link.LinkerConfig;
 
 /**
@@ -86,27 +87,34 @@ public final class DetectorJob {
 
   /** Adds the job's sources, operators and sinks to {@code env}. */
   public static void build(StreamExecutionEnvironment env, JobConfig config) {
-    var source =
-        KafkaSource.<Tuple2<String, byte[]>>builder()
-            .setBootstrapServers(config.bootstrap())
-            .setTopics(config.exchanges())
-            .setGroupId(config.group())
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new KafkaFormats.ExchangeIn())
-            .setProperty("isolation.level", "read_committed");
-    if (config.bounded()) {
-      source.setBounded(OffsetsInitializer.latest());
-    }
-    DataStream<Tuple2<String, byte[]>> exchanges =
-        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "exchanges")
-            .uid("exchanges-source");
-
-    if (!config.detector().equals("standard")) {
-      exchanges
+    if (config.detector().equals("bare")) {
+      env.fromSource(
+              source(config, new KafkaFormats.RawExchangeIn()),
+              WatermarkStrategy.noWatermarks(),
+              "exchanges")
+          .uid("exchanges-source")
           .keyBy(t -> t.f0, Types.STRING)
           .process(
-              new NoopAccountFunction(config.snapshotEvery(), config.detector().equals("parse")),
-              CampaignFunction.KEYED_JSON)
+              new NoopAccountFunction.Bare(config.snapshotEvery()), CampaignFunction.KEYED_JSON)
+          .uid("bare-accounts")
+          .name("bare accounts")
+          .sinkTo(sink(config, config.verdicts(), "verdicts"))
+          .uid("verdicts-sink");
+      return;
+    }
+    // Exchanges are parsed where they are read (the source's thread), so that parsing and the
+    // detector's work overlap on different threads even at parallelism 1.
+    DataStream<Observation> exchanges =
+        env.fromSource(
+                source(config, new KafkaFormats.ExchangeIn()),
+                WatermarkStrategy.noWatermarks(),
+                "exchanges")
+            .uid("exchanges-source");
+
+    if (config.detector().equals("noop")) {
+      exchanges
+          .keyBy(Observation::account, Types.STRING)
+          .process(new NoopAccountFunction(config.snapshotEvery()), CampaignFunction.KEYED_JSON)
           .uid("noop-accounts")
           .name("noop accounts")
           .sinkTo(sink(config, config.verdicts(), "verdicts"))
@@ -115,12 +123,12 @@ public final class DetectorJob {
     }
 
     DetectorConfig detector = DetectorConfig.defaults();
-    DataStream<byte[]> updates =
+    DataStream<Update> updates =
         exchanges
-            .keyBy(t -> t.f0, Types.STRING)
+            .keyBy(Observation::account, Types.STRING)
             .process(
                 new AccountFunction(detector, config.snapshotEvery(), config.bounded()),
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                Update.TYPE)
             .uid("accounts")
             .name("accounts (core AccountDetector)");
     SingleOutputStreamOperator<Tuple2<String, String>> verdicts =
@@ -149,6 +157,22 @@ public final class DetectorJob {
         .sinkTo(sink(config, config.campaigns(), "campaigns"))
         .setParallelism(1)
         .uid("campaigns-sink");
+  }
+
+  private static <T> KafkaSource<T> source(
+      JobConfig config, KafkaRecordDeserializationSchema<T> format) {
+    var source =
+        KafkaSource.<T>builder()
+            .setBootstrapServers(config.bootstrap())
+            .setTopics(config.exchanges())
+            .setGroupId(config.group())
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(format)
+            .setProperty("isolation.level", "read_committed");
+    if (config.bounded()) {
+      source.setBounded(OffsetsInitializer.latest());
+    }
+    return source.build();
   }
 
   private static KafkaSink<Tuple2<String, String>> sink(
