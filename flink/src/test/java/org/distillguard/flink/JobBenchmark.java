@@ -65,18 +65,22 @@ public final class JobBenchmark {
       for (String ps : parallelisms) {
         int p = Integer.parseInt(ps);
         List<Double> ratios = new ArrayList<>();
+        Map<String, List<Double>> cost = new HashMap<>();
         for (int round = 1; round <= rounds; round++) {
           Map<String, Double> rate = new HashMap<>();
           // Detectors alternate within a round, so that a change in the machine's load hits
           // both sides of a ratio about equally.
           for (String detector : detectors) {
             String name = "bench" + (run++);
+            long cpu0 = processCpuNanos();
             double secs = runJob(kafka, name, detector, p, backend, dir);
+            double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / sent.sent();
             rate.put(detector, sent.sent() / secs);
+            cost.computeIfAbsent(detector, d -> new ArrayList<>()).add(cpuMicros);
             String row =
                 String.format(
-                    "| %s | %d | %d | %s | %.1f s | %,.0f ev/s |",
-                    detector, p, round, backend, secs, sent.sent() / secs);
+                    "| %s | %d | %d | %s | %.1f s | %,.0f ev/s | %.1f µs CPU/event |",
+                    detector, p, round, backend, secs, sent.sent() / secs, cpuMicros);
             out.println(row);
             rows.add(row);
           }
@@ -93,6 +97,18 @@ public final class JobBenchmark {
                   p,
                   ratios.stream().map(r -> String.format("%.2f", r)).toList(),
                   sorted.get(sorted.size() / 2));
+          out.println(row);
+          rows.add(row);
+        }
+        if (cost.containsKey("standard") && cost.containsKey("noop")) {
+          // CPU per event of the whole process (broker, job, Flink) hardly depends on the load
+          // of other work on the machine, unlike throughput: the load-free view of the ratio.
+          double noop = median(cost.get("noop"));
+          double standard = median(cost.get("standard"));
+          String row =
+              String.format(
+                  "| CPU per event at parallelism %d: noop %.1f µs, standard %.1f µs, ratio %.2f |",
+                  p, noop, standard, noop / standard);
           out.println(row);
           rows.add(row);
         }
@@ -120,6 +136,18 @@ public final class JobBenchmark {
       rows.forEach(out::println);
     }
     stateBytes(out, log);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
   }
 
   /** Runs one bounded job over the replayed topic; returns its net runtime in seconds. */
