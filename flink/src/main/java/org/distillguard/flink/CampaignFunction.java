@@ -37,10 +37,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Its state, the whole {@link CampaignStage} (about 200–300 bytes an account with the evidence
  * values, in the stage's compact binary format), is operator state checkpointed as a list of 1 MiB
- * chunks ({@link ChunkedBytes}). This single instance is the job's scaling
- * limit: it does the linker's constant work per request (the text analysis and per-account scoring
- * run before it, in parallel) and holds every account's linking state on one heap; see {@code
- * docs/SCALE-OUT.md}.
+ * chunks ({@link ChunkedBytes}). This single instance is the job's scaling limit: it does the
+ * linker's constant work per request (the text analysis and per-account scoring run before it, in
+ * parallel) and holds every account's linking state on one heap; see {@code docs/SCALE-OUT.md}.
  *
  * <p>Keyed by a constant so that it may use a timer: when a bounded input ends it writes every
  * campaign's final line.

@@ -6,10 +6,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.distillguard.core.state.Bulk;
 import org.distillguard.core.detect.Observation;
 import org.distillguard.core.event.Params;
 import org.distillguard.core.link.Traits;
+import org.distillguard.core.state.Bulk;
 import org.distillguard.core.text.PromptFeatures;
 
 /**

@@ -6,9 +6,9 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.distillguard.core.state.Bulk;
 import org.distillguard.core.detect.Verdict;
 import org.distillguard.core.link.Traits;
+import org.distillguard.core.state.Bulk;
 
 /** An {@link Update} between the two stages, field by field (no Kryo, no intermediate array). */
 final class UpdateSerializer extends TypeSerializerSingleton<Update> {
