@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * {@link CampaignStage} — campaign linking and campaign flags — then writes verdict lines (main
  * output), decisions and campaign lines (side outputs), all as (key, JSON) pairs.
  *
- * <p>Its state, the whole {@link CampaignStage} (about 200–300 bytes an account with the evidence
+ * <p>Its state, the whole {@link CampaignStage} (about 300–340 bytes an account with the evidence
  * values, in the stage's compact binary format), is operator state checkpointed as a list of 1 MiB
  * chunks ({@link ChunkedBytes}). This single instance is the job's scaling limit: it does the
  * linker's constant work per request (the text analysis and per-account scoring run before it, in

@@ -293,14 +293,6 @@ public final class CampaignStage {
   public void write(DataOutput out) throws IOException {
     out.writeInt(MAGIC);
     out.writeByte(SNAPSHOT_VERSION);
-    List<String> l = byIndex;
-    out.writeBoolean(l != null);
-    if (l != null) {
-      out.writeInt(l.size());
-      for (String name : l) {
-        Bulk.writeString(out, name);
-      }
-    }
     int n = count;
     out.writeInt(n);
     Bulk.writeLongs(out, requests, n);
@@ -309,6 +301,16 @@ public final class CampaignStage {
     Bulk.writeLongs(out, campaignFlaggedAfter, n);
     Bulk.writeLongs(out, campaignFlaggedAt, n);
     linker.write(out);
+    List<String> l = byIndex;
+    out.writeBoolean(l != null);
+    if (l != null) {
+      // Observed accounts' names are the linker's, written with it; only accounts indexed but
+      // not observed yet, if any, are written here.
+      out.writeInt(l.size());
+      for (int i = n; i < l.size(); i++) {
+        Bulk.writeString(out, l.get(i));
+      }
+    }
   }
 
   /**
@@ -327,24 +329,6 @@ public final class CampaignStage {
       throw new IOException(
           "campaign stage snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
     }
-    Map<String, Integer> names = null;
-    List<String> byIndex = null;
-    if (in.readBoolean()) {
-      int k = in.readInt();
-      if (k < 0) {
-        throw new IOException("negative account count " + k);
-      }
-      names = new HashMap<>(Math.max(16, (int) (k / 0.75f) + 1));
-      byIndex = new ArrayList<>(k);
-      for (int i = 0; i < k; i++) {
-        String name = Bulk.readString(in);
-        if (name == null) {
-          throw new IOException("account " + i + " has no name");
-        }
-        names.put(name, i);
-        byIndex.add(name);
-      }
-    }
     int n = in.readInt();
     if (n < 0) {
       throw new IOException("negative account count " + n);
@@ -359,6 +343,25 @@ public final class CampaignStage {
     if (linker.accountCount() != n) {
       throw new IOException(
           "the stage has " + n + " accounts, its linker " + linker.accountCount());
+    }
+    Map<String, Integer> names = null;
+    List<String> byIndex = null;
+    if (in.readBoolean()) {
+      int k = in.readInt();
+      if (k < n) {
+        throw new IOException(k + " named accounts, fewer than the " + n + " observed");
+      }
+      names = new HashMap<>(Math.max(16, (int) (k / 0.75f) + 1));
+      byIndex = new ArrayList<>(k);
+      for (int i = 0; i < k; i++) {
+        // the same String instance as the linker's: one copy of each name on the heap
+        String name = i < n ? linker.accountName(i) : Bulk.readString(in);
+        if (name == null) {
+          throw new IOException("account " + i + " has no name");
+        }
+        names.put(name, i);
+        byIndex.add(name);
+      }
     }
     CampaignStage s = new CampaignStage(linker, names, byIndex);
     s.count = n;

@@ -361,6 +361,14 @@ public final class CampaignLinker {
     return (long) parent.length * 190 + values.bytes();
   }
 
+  /** The name account {@code a} was first observed under. */
+  public String accountName(int a) {
+    if (a < 0 || a >= count) {
+      throw new IndexOutOfBoundsException("account " + a + " of " + count);
+    }
+    return name(a);
+  }
+
   /** Version of the format {@link #write} writes. */
   static final int SNAPSHOT_VERSION = 1;
 
