@@ -231,6 +231,7 @@ public final class ConfigLoader {
     if (c.limits.ipPrefixV6 < 16 || c.limits.ipPrefixV6 > 128) {
       throw new ConfigException("limits.ip_prefix_v6 must be 16..128");
     }
+    c.limits.shared.validate();
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }
