@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.lettuce.core.RedisCommandTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.distillguard.gateway.limits.Limiter.Permit;
 import org.distillguard.gateway.limits.Limiter.RateInfo;
 import org.distillguard.gateway.limits.Limiter.Refusal;
 import org.distillguard.gateway.limits.RateLimits;
+import org.distillguard.gateway.limits.Scope;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +96,9 @@ public final class SharedLimits implements RateLimits {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (l.up) {
+      l.warmUp();
+    }
     if (!l.up) {
       LOG.warn(
           "shared limits: redis at {} unavailable at start ({}); deciding on local limits until it"
@@ -106,6 +111,26 @@ public final class SharedLimits implements RateLimits {
     long every = settings.probeInterval().toMillis();
     l.timer.scheduleWithFixedDelay(l::probe, every, every, TimeUnit.MILLISECONDS);
     return l;
+  }
+
+  /**
+   * One bucket operation before the first request, so that the first requests do not pay for
+   * loading Bucket4j's classes and Redis compiling its script, and time out into local limits.
+   */
+  private void warmUp() {
+    AsyncProxyManager<byte[]> buckets = redis.buckets();
+    if (buckets == null) {
+      return;
+    }
+    try {
+      bucket(buckets, new Key(Scope.KEY, "warm-up", new LimitSpec(1, 0, 0)), "r", 1)
+          .estimateAbilityToConsume(1)
+          .get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      lost(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ------------------------------------------------------------------ admission
@@ -409,7 +434,7 @@ public final class SharedLimits implements RateLimits {
     String why =
         e == null
             ? "no answer"
-            : e instanceof TimeoutException
+            : e instanceof TimeoutException || e instanceof RedisCommandTimeoutException
                 ? "no answer within " + settings.timeout().toMillis() + " ms"
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     reason = why;
