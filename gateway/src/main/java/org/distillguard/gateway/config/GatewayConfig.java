@@ -218,8 +218,12 @@ public final class GatewayConfig {
     @JsonProperty("timeout_ms")
     public long timeoutMs = 50;
 
+    /**
+     * The longest a connection attempt may take. Generous: the first one also loads the client's
+     * classes, which takes seconds on a busy machine.
+     */
     @JsonProperty("connect_timeout_ms")
-    public long connectTimeoutMs = 1_000;
+    public long connectTimeoutMs = 5_000;
 
     /** How often the gateway checks the store and reconnects when it is away. */
     @JsonProperty("probe_ms")

@@ -48,7 +48,9 @@ final class RedisBuckets implements AutoCloseable {
             .reconnectDelay(Delay.constant(settings.probeInterval()))
             .build();
     this.uri = RedisURI.create(settings.uri());
-    uri.setTimeout(settings.timeout());
+    // The URI's time-out bounds the connection handshake, which on a cold JVM includes loading
+    // the client's classes; requests have their own, short one (TimeoutOptions below).
+    uri.setTimeout(settings.connectTimeout());
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()

@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedLimits implements RateLimits {
   private static final Logger LOG = LoggerFactory.getLogger(SharedLimits.class);
+  private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private final SharedSettings settings;
   private final String where;
@@ -61,6 +63,7 @@ public final class SharedLimits implements RateLimits {
   private final Limiter fallback = new Limiter();
   private final ScheduledExecutorService timer;
   private final ConcurrentHashMap<Long, BucketConfiguration> configs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Cached> proxies = new ConcurrentHashMap<>();
   private final AtomicBoolean probing = new AtomicBoolean();
   private final LongAdder sharedDecisions = new LongAdder();
   private final LongAdder localDecisions = new LongAdder();
@@ -364,18 +367,48 @@ public final class SharedLimits implements RateLimits {
                     p.canBeConsumed(), 0, p.getRemainingTokens(), p.getNanosToWaitForRefill()));
   }
 
+  /** A bucket proxy kept between requests, so that Bucket4j can batch concurrent ones. */
+  private static final class Cached {
+    final AsyncProxyManager<byte[]> manager;
+    final AsyncBucketProxy bucket;
+    volatile long lastUsed;
+
+    Cached(AsyncProxyManager<byte[]> manager, AsyncBucketProxy bucket, long now) {
+      this.manager = manager;
+      this.bucket = bucket;
+      this.lastUsed = now;
+    }
+  }
+
   /**
    * The Redis bucket of one scope and kind. Its key carries the limit, so gateways that disagree on
    * a limit (during a configuration roll-out) keep separate buckets instead of fighting over one.
+   *
+   * <p>The proxy is kept and built with Bucket4j's batching: requests that reach a bucket while an
+   * earlier one is still on its way to Redis go together in one compare-and-swap, instead of each
+   * retrying against the others (every request of a busy account hits the same bucket).
    */
   private AsyncBucketProxy bucket(
       AsyncProxyManager<byte[]> buckets, Key k, String kind, long perMinute) {
     String key = settings.keyPrefix() + k.scope().id() + ':' + k.id() + ':' + kind + perMinute;
-    return buckets
-        .builder()
-        .build(
-            key.getBytes(StandardCharsets.UTF_8),
-            configs.computeIfAbsent(perMinute, SharedLimits::perMinute));
+    long now = System.nanoTime();
+    Cached c = proxies.get(key);
+    if (c == null || c.manager != buckets) {
+      Cached fresh =
+          new Cached(
+              buckets,
+              buckets
+                  .builder()
+                  .withOptimization(Optimizations.batching())
+                  .build(
+                      key.getBytes(StandardCharsets.UTF_8),
+                      configs.computeIfAbsent(perMinute, SharedLimits::perMinute)),
+              now);
+      proxies.put(key, fresh);
+      return fresh.bucket;
+    }
+    c.lastUsed = now;
+    return c.bucket;
   }
 
   private static BucketConfiguration perMinute(long perMinute) {
@@ -482,7 +515,9 @@ public final class SharedLimits implements RateLimits {
 
   @Override
   public int sweep(long nowNanos) {
-    return concurrency.sweep(nowNanos) + fallback.sweep(nowNanos);
+    int before = proxies.size();
+    proxies.values().removeIf(c -> nowNanos - c.lastUsed > IDLE_NANOS);
+    return concurrency.sweep(nowNanos) + fallback.sweep(nowNanos) + before - proxies.size();
   }
 
   @Override

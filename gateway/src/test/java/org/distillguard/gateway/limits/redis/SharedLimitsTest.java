@@ -50,7 +50,7 @@ class SharedLimitsTest {
     SharedLimits l =
         SharedLimits.start(
             new SharedSettings(
-                r.uri(), timeout, Duration.ofSeconds(2), Duration.ofMillis(100), 2, prefix));
+                r.uri(), timeout, Duration.ofSeconds(10), Duration.ofMillis(100), 2, prefix));
     open.add(l);
     return l;
   }
