@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.distillguard.gateway.limits.LimitSpec;
 import org.distillguard.gateway.limits.Limiter;
@@ -47,14 +48,18 @@ import org.slf4j.LoggerFactory;
  * <p>Every request asks Redis asynchronously: all buckets of the request in parallel, one answer
  * (two round trips for Bucket4j's compare-and-swap) later, with no thread waiting. When Redis does
  * not answer within {@link SharedSettings#timeout} or refuses the command (disconnected), the
- * request is decided on local buckets that allow {@code 1/expectedInstances} of each limit, the
- * gateway reports itself degraded, and from then on decides locally at once until a background
- * probe gets an answer from Redis again. The local buckets are not copied back into Redis: the
- * shared ones carry on from where they were.
+ * request is decided on local buckets that allow {@code 1/expectedInstances} of each limit. A lost
+ * connection, or three time-outs in a row, make Redis count as away: the gateway reports itself
+ * degraded and from then on decides locally at once until a background probe gets an answer from
+ * Redis again. The local buckets are not copied back into Redis: the shared ones carry on from
+ * where they were.
  */
 public final class SharedLimits implements RateLimits {
   private static final Logger LOG = LoggerFactory.getLogger(SharedLimits.class);
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+  /** Time-outs in a row (requests or checks) after which Redis counts as away. */
+  static final int SLOW_ANSWERS_FOR_OUTAGE = 3;
 
   private final SharedSettings settings;
   private final String where;
@@ -65,6 +70,7 @@ public final class SharedLimits implements RateLimits {
   private final ConcurrentHashMap<Long, BucketConfiguration> configs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Cached> proxies = new ConcurrentHashMap<>();
   private final AtomicBoolean probing = new AtomicBoolean();
+  private final AtomicInteger failures = new AtomicInteger();
   private final LongAdder sharedDecisions = new LongAdder();
   private final LongAdder localDecisions = new LongAdder();
   private volatile boolean up;
@@ -172,6 +178,9 @@ public final class SharedLimits implements RateLimits {
             return local(inFlight, rates, estimatedTokens, System.nanoTime());
           }
           sharedDecisions.increment();
+          if (failures.get() != 0) {
+            failures.set(0);
+          }
           return together(inFlight, adm);
         });
   }
@@ -452,6 +461,7 @@ public final class SharedLimits implements RateLimits {
   }
 
   private void back() {
+    failures.set(0);
     if (!up) {
       up = true;
       LOG.info("shared limits: redis at {} answers again; limits are shared again", where);
@@ -471,6 +481,12 @@ public final class SharedLimits implements RateLimits {
                 ? "no answer within " + settings.timeout().toMillis() + " ms"
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     reason = why;
+    // A lost or refused connection is plain; one slow answer (a pause on either side) is not yet
+    // an outage: that request is decided locally, the others keep asking Redis.
+    boolean slow = e instanceof TimeoutException || e instanceof RedisCommandTimeoutException;
+    if (failures.incrementAndGet() < SLOW_ANSWERS_FOR_OUTAGE && slow) {
+      return;
+    }
     if (up) {
       up = false;
       LOG.warn(

@@ -194,17 +194,20 @@ class SharedLimitsTest {
       own.freeze();
       // Redis holds the connection but answers nothing: the request is decided locally anyway.
       assertThat(admit(a, 0, k)).isInstanceOf(Permit.class);
-      assertThat(a.up()).isFalse();
-      assertThat(a.degraded()).contains("no answer within 1000 ms");
       assertThat(a.fallbacks()).isEqualTo(1);
+      // One slow answer is not an outage; a few more (the background checks) are.
+      await().atMost(Duration.ofSeconds(30)).until(() -> !a.up());
+      assertThat(a.degraded()).contains("no answer within 1000 ms");
       // Decided locally at once from now on, without waiting for Redis.
       assertThat(admit(a, 0, k)).isInstanceOf(Permit.class);
       assertThat(a.fallbacks()).isEqualTo(2);
       assertThat(a.sharedDecisions()).isEqualTo(1);
       own.thaw();
       await().atMost(Duration.ofSeconds(10)).until(a::up);
+      // The frozen request reached Redis after all, late; it is given back as its answer arrives.
+      Thread.sleep(300);
       Permit shared = (Permit) admit(a, 0, k);
-      // Redis kept its count: 1 before the freeze and this one.
+      // Redis kept its count: 1 before the freeze and this one (the late one given back).
       assertThat(shared.info().remainingRequests()).isEqualTo(8);
     } finally {
       own.close();
