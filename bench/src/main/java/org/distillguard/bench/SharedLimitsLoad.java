@@ -114,6 +114,23 @@ public final class SharedLimitsLoad {
               pct(lat, 0.99) * 1e3);
         }
       }
+      System.out.println();
+      System.out.println(
+          "limiter alone at " + rate + "/s, open loop (µs)           p50     p90     p99   p99.9");
+      for (int round = 0; round < rounds; round++) {
+        for (RateLimits l : List.of(local, shared)) {
+          long[] lat = fixedRate(l, keys, rate, seconds);
+          System.out.printf(
+              Locale.ROOT,
+              "  %-8s%32s %7.1f %7.1f %7.1f %7.1f%n",
+              l == local ? "local" : "redis",
+              "",
+              pct(lat, 0.50) * 1e3,
+              pct(lat, 0.90) * 1e3,
+              pct(lat, 0.99) * 1e3,
+              pct(lat, 0.999) * 1e3);
+        }
+      }
       System.out.printf(
           Locale.ROOT,
           "  (redis: %d shared decisions, %d local fallbacks)%n",
@@ -185,6 +202,39 @@ public final class SharedLimitsLoad {
         throw new IllegalStateException("refused: " + a);
       }
     }
+    Arrays.sort(lat);
+    return lat;
+  }
+
+  /**
+   * Admissions scheduled at a fixed rate from one thread (as requests arrive), each measured from
+   * its scheduled time to its answer; sorted nanoseconds.
+   */
+  private static long[] fixedRate(RateLimits l, List<Limiter.Key> keys, int rate, int seconds)
+      throws Exception {
+    int total = rate * seconds;
+    long[] lat = new long[total];
+    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(total);
+    long interval = 1_000_000_000L / rate;
+    long start = System.nanoTime() + 1_000_000;
+    for (int i = 0; i < total; i++) {
+      long scheduled = start + i * interval;
+      long wait;
+      while ((wait = scheduled - System.nanoTime()) > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      int idx = i;
+      l.check(keys, 20, System.nanoTime())
+          .whenComplete(
+              (a, err) -> {
+                lat[idx] = System.nanoTime() - scheduled;
+                if (a instanceof Limiter.Permit p) {
+                  p.finish(30);
+                }
+                all.countDown();
+              });
+    }
+    all.await(seconds + 60L, TimeUnit.SECONDS);
     Arrays.sort(lat);
     return lat;
   }
