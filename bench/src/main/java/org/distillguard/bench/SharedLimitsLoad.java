@@ -88,10 +88,11 @@ public final class SharedLimitsLoad {
             "bench:");
     List<Limiter.Key> keys =
         List.of(
-            new Limiter.Key(Scope.KEY, "key-1", new LimitSpec(1_000_000_000, 10_000_000_000L, 32)),
             new Limiter.Key(
-                Scope.ACCOUNT, "acct-1", new LimitSpec(1_000_000_000, 10_000_000_000L, 64)),
-            new Limiter.Key(Scope.IP, "127.0.0.0/24", new LimitSpec(1_000_000_000, 0, 64)));
+                Scope.KEY, "key-1", new LimitSpec(1_000_000_000, 10_000_000_000L, 1_000_000)),
+            new Limiter.Key(
+                Scope.ACCOUNT, "acct-1", new LimitSpec(1_000_000_000, 10_000_000_000L, 1_000_000)),
+            new Limiter.Key(Scope.IP, "127.0.0.0/24", new LimitSpec(1_000_000_000, 0, 1_000_000)));
     int n = 20_000;
     try (SharedLimits shared = SharedLimits.start(settings)) {
       if (!shared.up()) {
