@@ -38,6 +38,7 @@ import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.TokenEstimator;
 import org.distillguard.gateway.limits.redis.SharedLimits;
 import org.distillguard.gateway.limits.redis.SharedSettings;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -64,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final Operations operations;
   private final Directory directory;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Vertx vertx;
   private final HttpClient client;
@@ -149,6 +151,7 @@ public final class Gateway implements AutoCloseable {
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
     this.limiter = limits(config.limits.shared);
+    this.marking = Marking.from(config, store, clock);
     GatewayConfig.Policy p = config.policy;
     Policy policy =
         new Policy(
@@ -169,7 +172,8 @@ public final class Gateway implements AutoCloseable {
             new TokenEstimator(config.limits.tokenizer),
             detection,
             metrics,
-            clock);
+            clock,
+            marking);
     registerGauges();
   }
 
@@ -310,6 +314,19 @@ public final class Gateway implements AutoCloseable {
           shared,
           SharedLimits::fallbacks);
     }
+    Marking mk = marking;
+    if (mk != null) {
+      metrics.functionCounter(
+          "distillguard.mark.servings",
+          "Marked answers recorded in the store",
+          mk,
+          Marking::recorded);
+      metrics.functionCounter(
+          "distillguard.mark.servings.dropped",
+          "Marked answers not recorded because the store's queue was full",
+          mk,
+          Marking::dropped);
+    }
     InlineDetection d = detection;
     if (d != null) {
       metrics.gauge(
@@ -361,6 +378,11 @@ public final class Gateway implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The answer marking (watermark, canaries), or null when {@code marking.mode} is off. */
+  public @Nullable Marking marking() {
+    return marking;
   }
 
   public @Nullable InlineDetection detection() {
@@ -417,6 +439,9 @@ public final class Gateway implements AutoCloseable {
     limiter.close();
     if (detection != null) {
       detection.close();
+    }
+    if (marking != null) {
+      marking.close();
     }
     store.close();
     LOG.info("distillguard gateway stopped");

@@ -49,6 +49,9 @@ public final class GatewayConfig {
   public Detector detector = new Detector();
   public Journal journal = new Journal();
 
+  /** Watermarks and canaries in the answers served to suspects (docs/WATERMARK.md). */
+  public Marking marking = new Marking();
+
   /** Seconds that a graceful shutdown waits for in-flight requests and streams to finish. */
   @JsonProperty("shutdown_grace_seconds")
   public int shutdownGraceSeconds = 30;
@@ -368,5 +371,49 @@ public final class GatewayConfig {
     /** Rotate when the current file exceeds this many megabytes; rotated files are gzipped. */
     @JsonProperty("rotate_mb")
     public int rotateMb = 256;
+  }
+
+  /** Who gets marked answers, with which key, and the inference server's own watermark switch. */
+  public static final class Marking {
+    /**
+     * {@code off}; {@code suspects} (accounts with a verdict of at least {@link #suspectVerdict}
+     * and members of linked campaigns); {@code flagged} (the same accounts, each with its own key,
+     * campaigns ignored); {@code campaigns} (only members of the campaigns listed in {@link
+     * #campaigns}); {@code all} (everyone: suspects with their specific key, the rest with the
+     * member key). Accounts listed in {@link #accounts} are marked in every mode but off.
+     */
+    public String mode = "off";
+
+    /** The master key, 64 hex characters; put it in the environment ({@code ${DG_MARK_KEY}}). */
+    @JsonProperty("master_key")
+    public String masterKey = "";
+
+    /** Or a file holding it (relative to the config file). */
+    @JsonProperty("master_key_file")
+    public String masterKeyFile = "";
+
+    /** The member id whose key marks everyone else in mode {@code all}. */
+    public String member = "default";
+
+    /** Campaigns marked in mode {@code campaigns}. */
+    public List<String> campaigns = new ArrayList<>();
+
+    /** Accounts always marked with their own key (flagged by hand). */
+    public List<String> accounts = new ArrayList<>();
+
+    /** The least verdict that makes an account a suspect: suspicious or distillation. */
+    @JsonProperty("suspect_verdict")
+    public String suspectVerdict = "suspicious";
+
+    /** Serve canaries to suspects for prompts that ask for an invented example value. */
+    public boolean canaries = true;
+
+    /**
+     * Force the inference server's own token-level watermark on for marked accounts and strip a
+     * client's opt-out: {@code vllm}, {@code sglang}, {@code tensorrt-llm} (engine-wide only:
+     * nothing to force per request) or {@code none}.
+     */
+    @JsonProperty("upstream_watermark")
+    public String upstreamWatermark = "none";
   }
 }

@@ -17,8 +17,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +38,8 @@ import org.distillguard.gateway.limits.Limiter;
 import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.Scope;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.mark.AnswerMarking;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -115,6 +115,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final RateLimits limiter;
   private final TokenEstimator estimator;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -139,7 +140,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       TokenEstimator estimator,
       @Nullable InlineDetection detection,
       GatewayMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      @Nullable Marking marking) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
@@ -152,6 +154,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.limiter = limiter;
     this.estimator = estimator;
     this.detection = detection;
+    this.marking = marking;
     this.metrics = metrics;
     this.clock = clock;
     this.idPrefix = "dg-" + Long.toString(clock.millis(), 36) + "-";
@@ -191,6 +194,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     Decision decision = Decision.ALLOW;
     Limiter.@Nullable Permit permit;
     @Nullable ResponseReader reader;
+    @Nullable AnswerMarking marking;
     @Nullable HttpClientRequest upstreamRequest;
     Upstreams.@Nullable Target target;
     long timer = -1;
@@ -343,17 +347,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     return a == null ? null : a.hostAddress();
   }
 
-  private static byte @Nullable [] ipBytes(@Nullable String ip) {
-    if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------ decide and admit
 
   private void proceed(Call c, @Nullable Buffer body) {
@@ -378,7 +371,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       c.request = ar;
     }
-    byte[] ip = ipBytes(c.ip);
+    byte[] ip = Cidr.literal(c.ip);
     ListEntry listed = lists.get().match(id.account(), id.keyId(), id.org(), ip);
     Standing standing = detection == null ? null : detection.standing(id.account());
     Decision d = policy.decide(listed, standing);
@@ -415,6 +408,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           dropUsage = true;
           changed = true;
         }
+      }
+      if (marking != null) {
+        // Watermark and canaries (docs/WATERMARK.md): may force the upstream's switch on.
+        c.marking = marking.plan(id.account(), standing, ep, ar);
+        changed |= c.marking != null && c.marking.requestChanged();
       }
       if (changed) {
         out = Json.bytes(ar.body());
@@ -722,6 +720,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       uresp.handler(
           buf -> {
             byte[] out = rr.streamChunk(buf.getBytes(), buf.length());
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              out = m.stream(out);
+            }
             if (out.length == 0) {
               return;
             }
@@ -740,18 +742,26 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           v -> {
             Buffer last = held[0] == null ? Buffer.buffer() : held[0];
             byte[] tail = rr.streamEnd();
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              tail = m.streamEnd(tail);
+            }
             if (tail.length > 0) {
               last.appendBytes(tail);
             }
             finish(c, c.status, rr.usage(), rr.output());
             resp.end(last);
           });
-    } else if (rr.rewrites()) {
+    } else if (rr.rewrites() || c.marking != null) {
       uresp
           .body()
           .onSuccess(
               b -> {
                 byte[] out = rr.body(b.getBytes());
+                AnswerMarking m = c.marking;
+                if (m != null) {
+                  out = m.body(out);
+                }
                 resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length));
                 finish(c, c.status, rr.usage(), rr.output());
                 resp.end(Buffer.buffer(out));
@@ -881,6 +891,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     ApiRequest ar = c.request;
     metrics.request(epId, status, c.decision.action().id(), ar != null && ar.stream(), nanos);
     Identity id = c.identity;
+    AnswerMarking marked = c.marking;
+    if (marked != null) {
+      marked.served(status);
+    }
     // Only exchanges that reached the upstream are evidence of what was harvested.
     if (detection != null
         && ep != null
