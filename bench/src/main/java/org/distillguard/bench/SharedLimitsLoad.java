@@ -99,6 +99,7 @@ public final class SharedLimitsLoad {
         throw new IllegalStateException("redis unavailable: " + shared.degraded());
       }
       Limiter local = new Limiter();
+      redisCli(redisUri, "config", "resetstat");
       System.out.println();
       System.out.println(
           "limiter alone, " + n + " sequential admissions (µs)   p50     p90     p99");
@@ -115,6 +116,7 @@ public final class SharedLimitsLoad {
               pct(lat, 0.99) * 1e3);
         }
       }
+      commandStats(redisUri, rounds * (long) n);
       System.out.println();
       System.out.println(
           "limiter alone at " + rate + "/s, open loop (µs)           p50     p90     p99   p99.9");
@@ -283,6 +285,52 @@ public final class SharedLimitsLoad {
             Map.of(),
             dir);
     return Gateway.start(cfg, Clock.systemUTC());
+  }
+
+  /** What Redis did per admission: commands and its own CPU time (INFO commandstats). */
+  private static void commandStats(String redisUri, long admissions) throws Exception {
+    long calls = 0;
+    long usec = 0;
+    StringBuilder by = new StringBuilder();
+    for (String line : redisCli(redisUri, "info", "commandstats").split("\n")) {
+      if (!line.startsWith("cmdstat_")) {
+        continue;
+      }
+      String name = line.substring(8, line.indexOf(':'));
+      long c = field(line, "calls=");
+      long u = field(line, "usec=");
+      calls += c;
+      usec += u;
+      by.append(String.format(Locale.ROOT, " %s %.2f", name, c / (double) admissions));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  (redis per admission: %.2f commands (%s), %.1f µs of Redis CPU)%n",
+        calls / (double) admissions,
+        by.toString().trim(),
+        usec / (double) admissions);
+  }
+
+  private static long field(String line, String key) {
+    int i = line.indexOf(key) + key.length();
+    int j = i;
+    while (j < line.length() && Character.isDigit(line.charAt(j))) {
+      j++;
+    }
+    return Long.parseLong(line.substring(i, j));
+  }
+
+  private static String redisCli(String redisUri, String... command) throws Exception {
+    java.net.URI u = java.net.URI.create(redisUri);
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("redis-cli", "-h", u.getHost(), "-p", Integer.toString(u.getPort())));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor(10, TimeUnit.SECONDS);
+    return out;
   }
 
   private static String sample(Gateway g, String name) {
