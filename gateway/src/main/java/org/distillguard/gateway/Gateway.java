@@ -34,7 +34,10 @@ import org.distillguard.gateway.inline.InlineDetection;
 import org.distillguard.gateway.journal.Journal;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.limits.Limiter;
+import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.limits.redis.SharedLimits;
+import org.distillguard.gateway.limits.redis.SharedSettings;
 import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
@@ -68,7 +71,7 @@ public final class Gateway implements AutoCloseable {
   private final HttpClient client;
   private final ProxyHandler proxy;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-  private final Limiter limiter;
+  private final RateLimits limiter;
   private volatile AccessLists lists = AccessLists.EMPTY;
   private volatile boolean closed;
   private int port;
@@ -147,7 +150,7 @@ public final class Gateway implements AutoCloseable {
                 .setConnectTimeout((int) config.timeouts.connectMs)
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
-    this.limiter = new Limiter();
+    this.limiter = limits(config.limits.shared);
     this.marking = Marking.from(config, store, clock);
     GatewayConfig.Policy p = config.policy;
     Policy policy =
@@ -174,6 +177,20 @@ public final class Gateway implements AutoCloseable {
     registerGauges();
   }
 
+  private static RateLimits limits(GatewayConfig.SharedLimits s) {
+    if (!s.backend.equals("redis")) {
+      return new Limiter();
+    }
+    return SharedLimits.start(
+        new SharedSettings(
+            s.uri,
+            Duration.ofMillis(s.timeoutMs),
+            Duration.ofMillis(s.connectTimeoutMs),
+            Duration.ofMillis(s.probeMs),
+            s.expectedInstances,
+            s.keyPrefix));
+  }
+
   /** Starts a gateway; throws with a message for the operator when it cannot. */
   public static Gateway start(GatewayConfig config, Clock clock) throws IOException {
     Gateway g = new Gateway(config, clock);
@@ -194,7 +211,13 @@ public final class Gateway implements AutoCloseable {
             req.response().end("ok\n");
           } else if (path.equals("/readyz")) {
             boolean ok = !closed;
-            req.response().setStatusCode(ok ? 200 : 503).end(ok ? "ready\n" : "draining\n");
+            String degraded = limiter.degraded(); // still serving, on local limits
+            req.response()
+                .setStatusCode(ok ? 200 : 503)
+                .end(
+                    !ok
+                        ? "draining\n"
+                        : degraded == null ? "ready\n" : "degraded: " + degraded + "\n");
           } else {
             proxy.handle(req);
           }
@@ -279,6 +302,18 @@ public final class Gateway implements AutoCloseable {
         "distillguard.inflight.requests", "Requests being handled", proxy, ProxyHandler::inFlight);
     metrics.gauge(
         "distillguard.keys", "Valid keys known to the gateway", directory, Directory::keyCount);
+    if (limiter instanceof SharedLimits shared) {
+      metrics.gauge(
+          "distillguard.limits.shared.up",
+          "1 while rate limits are shared through Redis, 0 while decided locally",
+          shared,
+          s -> s.up() ? 1 : 0);
+      metrics.functionCounter(
+          "distillguard.limits.shared.fallbacks",
+          "Requests decided on local limits because Redis was unavailable",
+          shared,
+          SharedLimits::fallbacks);
+    }
     Marking mk = marking;
     if (mk != null) {
       metrics.functionCounter(
@@ -367,6 +402,10 @@ public final class Gateway implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("in_flight", proxy.inFlight());
     m.put("keys", directory.keyCount());
+    String degraded = limiter.degraded();
+    if (degraded != null) {
+      m.put("limits_degraded", degraded);
+    }
     return m;
   }
 
@@ -397,6 +436,7 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("shutdown: closing Vert.x failed: {}", e.toString());
     }
+    limiter.close();
     if (detection != null) {
       detection.close();
     }

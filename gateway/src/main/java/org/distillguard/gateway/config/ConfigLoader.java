@@ -260,6 +260,7 @@ public final class ConfigLoader {
         throw new ConfigException(e.getKey() + ": " + problem);
       }
     }
+    c.limits.shared.validate();
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }

@@ -2,6 +2,7 @@ package org.distillguard.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.keys.Identity;
 import org.distillguard.gateway.limits.LimitSpec;
 import org.distillguard.gateway.limits.Limiter;
+import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.Scope;
 import org.distillguard.gateway.limits.TokenEstimator;
 import org.distillguard.gateway.mark.AnswerMarking;
@@ -110,7 +112,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Supplier<AccessLists> lists;
   private final Policy policy;
   private final Degrader degrader;
-  private final Limiter limiter;
+  private final RateLimits limiter;
   private final TokenEstimator estimator;
   private final @Nullable InlineDetection detection;
   private final @Nullable Marking marking;
@@ -134,7 +136,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Directory directory,
       Supplier<AccessLists> lists,
       Policy policy,
-      Limiter limiter,
+      RateLimits limiter,
       TokenEstimator estimator,
       @Nullable InlineDetection detection,
       GatewayMetrics metrics,
@@ -431,7 +433,40 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     if (d.action() == Action.THROTTLE) {
       keys.add(new Limiter.Key(Scope.THROTTLE, id.account(), throttled));
     }
-    Limiter.Admission adm = limiter.admit(keys, estimate, System.nanoTime());
+    // Shared limits answer asynchronously; carry on on this request's event loop when they do.
+    byte[] payload = out;
+    ApiRequest request = ar;
+    boolean stripReasoning = strip;
+    boolean dropStreamUsage = dropUsage;
+    Future.fromCompletionStage(
+            limiter.check(keys, estimate, System.nanoTime()), vertx.getOrCreateContext())
+        .onComplete(
+            res -> {
+              try {
+                if (res.failed()) {
+                  throw new IllegalStateException("the limits failed to answer", res.cause());
+                }
+                admitted(c, res.result(), ep, request, stripReasoning, dropStreamUsage, payload);
+              } catch (RuntimeException e) {
+                internalError(c, e);
+              }
+            });
+  }
+
+  private void admitted(
+      Call c,
+      Limiter.Admission adm,
+      Endpoint ep,
+      @Nullable ApiRequest ar,
+      boolean strip,
+      boolean dropUsage,
+      byte @Nullable [] out) {
+    if (c.done) { // the client went away while the limits were asked
+      if (adm instanceof Limiter.Permit p) {
+        p.finish(-1);
+      }
+      return;
+    }
     if (adm instanceof Limiter.Refusal r) {
       metrics.limited(r.scope().id(), r.what());
       HttpServerResponse resp = c.req.response();
