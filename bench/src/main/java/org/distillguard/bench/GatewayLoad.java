@@ -70,10 +70,12 @@ public final class GatewayLoad {
             admin: {port: -1}
             event_loops: LOOPS
             upstreams: [{api: openai, url: "URL", api_key: sk-bench}]
+            # Every limit is on (token buckets per key, account and /24, concurrency counted) but
+            # set far above what the bench sends, so the limiter's work is measured, not its 429s.
             limits:
-              key: {rpm: 0, tpm: 0, concurrency: 0}
-              account: {rpm: 0, tpm: 0, concurrency: 0}
-              ip: {rpm: 0, tpm: 0, concurrency: 0}
+              key: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
+              account: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
+              ip: {rpm: 1000000000, tpm: 60000000000, concurrency: 100000}
             # Measure the whole path (detector, journal, policy lookups) without refusals: the
             # bench account's rapid-fire traffic would otherwise be throttled.
             policy: {suspicious: allow, distillation: allow, campaign: allow, campaign_confirmed: allow}
@@ -110,22 +112,40 @@ public final class GatewayLoad {
         connections,
         loops,
         Runtime.getRuntime().availableProcessors());
+    var detection = java.util.Objects.requireNonNull(gateway.detection());
     for (Target t : targets) { // warm-up: JIT, connection pools
       closedLoop(client, t, connections, Math.max(3, seconds / 2));
       firstByte(vertx, client, t, 200);
+      detection.awaitProcessed(detection.submitted(), 120_000);
     }
     System.out.println();
-    System.out.println("throughput (closed loop, " + connections + " connections)");
+    System.out.println(
+        "throughput (closed loop, "
+            + connections
+            + " connections; for DistillGuard also counting the time its detector needs"
+            + " afterwards to catch up with what the loop sent)");
     for (int round = 0; round < 2; round++) {
       for (Target t : targets) {
         double rps = closedLoop(client, t, connections, seconds);
-        System.out.printf(Locale.ROOT, "  %-13s %,10.0f req/s%n", t.name(), rps);
+        if (t.name().equals("distillguard")) {
+          // The closed loop outruns the detector (one thread, off the request path). Its backlog
+          // is worked off here, not during the next path's measurement, and the time it takes is
+          // charged to DistillGuard: requests / (window + catch-up) is the rate it sustains with
+          // every exchange analysed.
+          long t0 = System.nanoTime();
+          detection.awaitProcessed(detection.submitted(), 120_000);
+          double catchUp = (System.nanoTime() - t0) / 1e9;
+          System.out.printf(
+              Locale.ROOT,
+              "  %-13s %,10.0f req/s   (sustained with the detector caught up: %,.0f req/s)%n",
+              t.name(),
+              rps,
+              rps * seconds / (seconds + catchUp));
+        } else {
+          System.out.printf(Locale.ROOT, "  %-13s %,10.0f req/s%n", t.name(), rps);
+        }
       }
     }
-    // The closed loop outruns the detector (it is one thread): let it catch up, as it does at
-    // any sustainable rate, before measuring latency at a fixed one.
-    var detection = java.util.Objects.requireNonNull(gateway.detection());
-    detection.awaitProcessed(detection.submitted(), 120_000);
     System.out.println(
         "  (detector: "
             + detection.processed()

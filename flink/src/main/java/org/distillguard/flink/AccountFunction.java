@@ -9,10 +9,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -24,17 +22,15 @@ import org.distillguard.core.detect.ModelAges;
 import org.distillguard.core.detect.Observation;
 import org.distillguard.core.detect.ScoringModel;
 import org.distillguard.core.detect.Verdict;
-import org.distillguard.core.event.Exchange;
-import org.distillguard.core.io.ExchangeParser;
-import org.distillguard.core.io.MalformedExchangeException;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The per-account stage: parses each exchange with the core parser and runs the core per-account
- * detector ({@link AccountDetector}) on the account's state, kept in Flink keyed state as the
- * detector's own snapshot bytes (about 650 bytes an account, the same on the heap and in RocksDB).
- * Emits one {@link Update} per request for the campaign stage.
+ * The per-account stage: analyses the prompt of each exchange (the source parsed it into an {@link
+ * Observation}) and runs the core per-account detector ({@link AccountDetector}) on the account's
+ * state, kept in Flink keyed state through {@link AccountSerializer} (the detector's own snapshot
+ * bytes, about 650 bytes an account; with the heap backend a live object between requests). Emits
+ * one {@link Update} per request for the campaign stage, with only the traits the linker reads.
  *
  * <p>Model first-appearance dates ({@link ModelAges}) are the only state shared across accounts;
  * each subtask keeps its own table, checkpointed as union list state so that a rescaled job keeps
@@ -43,20 +39,18 @@ import org.jspecify.annotations.Nullable;
  * <p>When a bounded input ends, a timer at the end of time sends every account's final state, so
  * that the campaign stage writes its final verdict line (bounded jobs only).
  */
-final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, byte[]>, byte[]>
+final class AccountFunction extends KeyedProcessFunction<String, Observation, Update>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   private final DetectorConfig config;
   private final int snapshotEvery;
   private final boolean finalLines;
-  private transient @Nullable ValueState<byte[]> account;
+  private transient @Nullable ValueState<AccountDetector.Account> account;
   private transient @Nullable ListState<Tuple2<String, Long>> modelDates;
   private transient @Nullable AccountDetector detector;
   private transient @Nullable ModelAges ages;
-  private transient @Nullable ExchangeParser parser;
   private transient @Nullable PromptAnalyzer analyzer;
-  private transient @Nullable Counter malformed;
 
   /**
    * @param finalLines whether to send every account's final state when the input ends (bounded
@@ -72,78 +66,62 @@ final class AccountFunction extends KeyedProcessFunction<String, Tuple2<String, 
   public void open(OpenContext context) {
     account =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "account", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+            .getState(new ValueStateDescriptor<>("account-state", AccountSerializer.TYPE));
     detector = new AccountDetector(config, ScoringModel.shipped());
-    parser = new ExchangeParser();
     analyzer = PromptAnalyzer.standard();
-    malformed = getRuntimeContext().getMetricGroup().counter("malformedExchanges");
   }
 
   @Override
-  public void processElement(Tuple2<String, byte[]> record, Context ctx, Collector<byte[]> out)
+  public void processElement(Observation parsed, Context ctx, Collector<Update> out)
       throws Exception {
-    Exchange e;
-    try {
-      e = req(parser).parse(record.f1, 0, record.f1.length);
-    } catch (MalformedExchangeException ex) {
-      req(malformed).inc();
-      return;
-    }
-    Observation o = Observation.of(e, req(analyzer));
-    ValueState<byte[]> state = req(account);
-    byte[] before = state.value();
+    Observation o =
+        parsed.withText(req(analyzer).analyze(parsed.traits().prompt(), parsed.text().system()));
+    ValueState<AccountDetector.Account> state = req(account);
+    AccountDetector.Account a = state.value();
     AccountDetector d = req(detector);
-    AccountDetector.Account a;
-    Verdict was;
-    if (before == null) {
+    boolean first = a == null;
+    if (a == null) {
       a = d.newAccount();
-      was = Verdict.BENIGN;
       if (finalLines) {
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
       }
-    } else {
-      a = AccountDetector.restore(before);
-      was = a.verdict();
     }
+    Verdict was = a.verdict();
     Verdict now = d.observe(a, o, req(ages).age(o.model(), o.timeMillis()));
-    byte[] after = AccountDetector.snapshot(a);
-    state.update(after);
-    boolean line = before == null || now != was || a.requests() % snapshotEvery == 0;
+    // With the heap backend this stores the same object again (cheap); with RocksDB it writes the
+    // account's bytes. Either way the state is the account after this request.
+    state.update(a);
+    boolean line = first || now != was || a.requests() % snapshotEvery == 0;
     out.collect(
         new Update(
-                false,
-                o.account(),
-                o.timeMillis(),
-                a.requests(),
-                a.lastSeen(),
-                now,
-                a.peakScore(),
-                o.traits(),
-                line ? after : null)
-            .encode());
+            false,
+            o.account(),
+            o.timeMillis(),
+            a.requests(),
+            a.lastSeen(),
+            now,
+            a.peakScore(),
+            Update.linkTraits(o.traits(), a.requests()),
+            line ? AccountDetector.snapshot(a) : null));
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<byte[]> out) throws Exception {
-    byte[] s = req(account).value();
-    if (s == null) {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Update> out) throws Exception {
+    AccountDetector.Account a = req(account).value();
+    if (a == null) {
       return;
     }
-    AccountDetector.Account a = AccountDetector.restore(s);
     out.collect(
         new Update(
-                true,
-                ctx.getCurrentKey(),
-                a.lastSeen(),
-                a.requests(),
-                a.lastSeen(),
-                a.verdict(),
-                a.peakScore(),
-                null,
-                s)
-            .encode());
+            true,
+            ctx.getCurrentKey(),
+            a.lastSeen(),
+            a.requests(),
+            a.lastSeen(),
+            a.verdict(),
+            a.peakScore(),
+            null,
+            AccountDetector.snapshot(a)));
   }
 
   @Override

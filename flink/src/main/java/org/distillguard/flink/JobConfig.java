@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  *     the cluster's default
  * @param bounded read the exchange topic up to its end offsets at start and then finish (replays,
  *     tests, benchmarks); unbounded otherwise
- * @param detector {@code standard}; or, for benchmarks, {@code noop} (a keyed counter instead of
- *     the detector: the framework's floor) or {@code parse} (the counter after parsing each
- *     exchange with the core parser: the floor plus JSON parsing)
+ * @param detector {@code standard}; or, for benchmarks, {@code noop} (the same job with the
+ *     detector replaced by a keyed counter: exchanges parsed, keyed, counted, lines written) or
+ *     {@code bare} (a keyed counter over unparsed records: the framework alone)
  * @param transactionTimeoutMillis Kafka transaction timeout of the exactly-once sinks (must not
  *     exceed the brokers' {@code transaction.max.timeout.ms}, 15 min by default)
  * @param snapshotEvery a verdict line is refreshed every this many requests of an account
@@ -63,7 +63,7 @@ public record JobConfig(
           "  --state-backend hashmap|rocksdb  (default rocksdb)",
           "  --checkpoint-dir URI          e.g. file:///var/lib/distillguard/ckpt, s3://b/ckpt",
           "  --bounded true|false          stop at the topic's end offsets (default false)",
-          "  --detector standard|noop|parse  noop = keyed counter, parse = parse + counter:"
+          "  --detector standard|noop|bare  noop = parse + keyed counter, bare = keyed counter:"
               + " benchmark floors (default standard)",
           "  --transaction-timeout MS      Kafka transaction timeout (default 600000)",
           "  --snapshot-every N            refresh an account's verdict line every N requests"
@@ -80,9 +80,9 @@ public record JobConfig(
       throw new IllegalArgumentException(
           "state backend must be hashmap or rocksdb, got " + stateBackend);
     }
-    if (!detector.equals("standard") && !detector.equals("noop") && !detector.equals("parse")) {
+    if (!detector.equals("standard") && !detector.equals("noop") && !detector.equals("bare")) {
       throw new IllegalArgumentException(
-          "detector must be standard, noop or parse, got " + detector);
+          "detector must be standard, noop or bare, got " + detector);
     }
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("snapshot-every must be at least 1");

@@ -36,7 +36,10 @@ import org.distillguard.core.text.PromptAnalyzer;
  * the job checkpoints. Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
  *
  * <pre>java -Xmx3g -cp ... org.distillguard.flink.JobBenchmark LOG [hashmap|rocksdb]
- *     [DETECTORS=noop,standard] [PARALLELISMS=1,2] [ANALYZE=true]</pre>
+ *     [DETECTORS=noop,standard] [PARALLELISMS=1,2] [ANALYZE=true] [ROUNDS=1]</pre>
+ *
+ * With several rounds the detectors alternate within each round and the median ratio of the
+ * detector job to the no-op job is printed per parallelism.
  */
 public final class JobBenchmark {
   private JobBenchmark() {}
@@ -48,6 +51,7 @@ public final class JobBenchmark {
     String[] detectors = (args.length > 2 ? args[2] : "noop,standard").split(",");
     String[] parallelisms = (args.length > 3 ? args[3] : "1,2").split(",");
     boolean withAnalyze = args.length <= 4 || Boolean.parseBoolean(args[4]);
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     Path dir = Paths.get("target", "bench");
     Files.createDirectories(dir);
     try (TestKafka kafka = new TestKafka(dir.resolve("kafka-" + System.nanoTime()))) {
@@ -60,50 +64,51 @@ public final class JobBenchmark {
       int run = 0;
       for (String ps : parallelisms) {
         int p = Integer.parseInt(ps);
-        for (String detector : detectors) {
-          String name = "bench" + (run++);
-          for (String t : List.of("verdicts", "campaigns", "decisions")) {
-            kafka.createTopic(name + "." + t, 1);
+        List<Double> ratios = new ArrayList<>();
+        Map<String, List<Double>> cost = new HashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+          Map<String, Double> rate = new HashMap<>();
+          // Detectors alternate within a round, so that a change in the machine's load hits
+          // both sides of a ratio about equally.
+          for (String detector : detectors) {
+            String name = "bench" + (run++);
+            long cpu0 = processCpuNanos();
+            double secs = runJob(kafka, name, detector, p, backend, dir);
+            double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / sent.sent();
+            rate.put(detector, sent.sent() / secs);
+            cost.computeIfAbsent(detector, d -> new ArrayList<>()).add(cpuMicros);
+            String row =
+                String.format(
+                    "| %s | %d | %d | %s | %.1f s | %,.0f ev/s | %.1f µs CPU/event |",
+                    detector, p, round, backend, secs, sent.sent() / secs, cpuMicros);
+            out.println(row);
+            rows.add(row);
           }
-          JobConfig c =
-              JobConfig.parse(
-                  new String[] {
-                    "--bootstrap",
-                    kafka.bootstrap(),
-                    "--exchanges",
-                    "bench.exchanges",
-                    "--verdicts",
-                    name + ".verdicts",
-                    "--campaigns",
-                    name + ".campaigns",
-                    "--decisions",
-                    name + ".decisions",
-                    "--group",
-                    name,
-                    "--parallelism",
-                    Integer.toString(p),
-                    "--checkpoint-interval",
-                    "10000",
-                    "--state-backend",
-                    backend,
-                    "--checkpoint-dir",
-                    dir.resolve(name + "-ckpt").toAbsolutePath().toUri().toString(),
-                    "--bounded",
-                    "true",
-                    "--detector",
-                    detector
-                  });
-          Configuration conf = new Configuration();
-          conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-          StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-          DetectorJob.configure(env, c);
-          DetectorJob.build(env, c);
-          JobExecutionResult r = env.execute(name);
-          double secs = r.getNetRuntime() / 1000.0;
+          if (rate.containsKey("standard") && rate.containsKey("noop")) {
+            ratios.add(rate.get("standard") / rate.get("noop"));
+          }
+        }
+        if (!ratios.isEmpty()) {
+          List<Double> sorted = new ArrayList<>(ratios);
+          sorted.sort(null);
           String row =
               String.format(
-                  "| %s | %d | %s | %.1f s | %,.0f ev/s |",
-                  detector, p, backend, secs, sent.sent() / secs);
+                  "| standard / noop at parallelism %d: rounds %s, median %.2f |",
+                  p,
+                  ratios.stream().map(r -> String.format("%.2f", r)).toList(),
+                  sorted.get(sorted.size() / 2));
+          out.println(row);
+          rows.add(row);
+        }
+        if (cost.containsKey("standard") && cost.containsKey("noop")) {
+          // CPU per event of the whole process (broker, job, Flink) hardly depends on the load
+          // of other work on the machine, unlike throughput: the load-free view of the ratio.
+          double noop = median(cost.get("noop"));
+          double standard = median(cost.get("standard"));
+          String row =
+              String.format(
+                  "| CPU per event at parallelism %d: noop %.1f µs, standard %.1f µs, ratio %.2f |",
+                  p, noop, standard, noop / standard);
           out.println(row);
           rows.add(row);
         }
@@ -131,6 +136,62 @@ public final class JobBenchmark {
       rows.forEach(out::println);
     }
     stateBytes(out, log);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** Runs one bounded job over the replayed topic; returns its net runtime in seconds. */
+  private static double runJob(
+      TestKafka kafka, String name, String detector, int p, String backend, Path dir)
+      throws Exception {
+    for (String t : List.of("verdicts", "campaigns", "decisions")) {
+      kafka.createTopic(name + "." + t, 1);
+    }
+    JobConfig c =
+        JobConfig.parse(
+            new String[] {
+              "--bootstrap",
+              kafka.bootstrap(),
+              "--exchanges",
+              "bench.exchanges",
+              "--verdicts",
+              name + ".verdicts",
+              "--campaigns",
+              name + ".campaigns",
+              "--decisions",
+              name + ".decisions",
+              "--group",
+              name,
+              "--parallelism",
+              Integer.toString(p),
+              "--checkpoint-interval",
+              "10000",
+              "--state-backend",
+              backend,
+              "--checkpoint-dir",
+              dir.resolve(name + "-ckpt").toAbsolutePath().toUri().toString(),
+              "--bounded",
+              "true",
+              "--detector",
+              detector
+            });
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    DetectorJob.configure(env, c);
+    DetectorJob.build(env, c);
+    JobExecutionResult r = env.execute(name);
+    return r.getNetRuntime() / 1000.0;
   }
 
   /** The bytes the job checkpoints per account: keyed state and the campaign stage's share. */

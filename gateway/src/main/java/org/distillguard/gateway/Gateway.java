@@ -35,7 +35,11 @@ import org.distillguard.gateway.journal.Journal;
 import org.distillguard.gateway.kafka.KafkaLink;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.limits.Limiter;
+import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.limits.redis.SharedLimits;
+import org.distillguard.gateway.limits.redis.SharedSettings;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -63,12 +67,13 @@ public final class Gateway implements AutoCloseable {
   private final Operations operations;
   private final Directory directory;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Vertx vertx;
   private final HttpClient client;
   private final ProxyHandler proxy;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-  private final Limiter limiter;
+  private final RateLimits limiter;
   private final @Nullable KafkaLink kafka;
   private volatile AccessLists lists = AccessLists.EMPTY;
   private volatile boolean closed;
@@ -152,7 +157,8 @@ public final class Gateway implements AutoCloseable {
                 .setConnectTimeout((int) config.timeouts.connectMs)
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
-    this.limiter = new Limiter();
+    this.limiter = limits(config.limits.shared);
+    this.marking = Marking.from(config, store, clock);
     GatewayConfig.Policy p = config.policy;
     Policy policy =
         new Policy(
@@ -173,7 +179,8 @@ public final class Gateway implements AutoCloseable {
             new TokenEstimator(config.limits.tokenizer),
             detection,
             metrics,
-            clock);
+            clock,
+            marking);
     KafkaLink k = kafka;
     if (k != null) {
       InlineDetection local = detection;
@@ -184,6 +191,20 @@ public final class Gateway implements AutoCloseable {
       k.registerMetrics(metrics);
     }
     registerGauges();
+  }
+
+  private static RateLimits limits(GatewayConfig.SharedLimits s) {
+    if (!s.backend.equals("redis")) {
+      return new Limiter();
+    }
+    return SharedLimits.start(
+        new SharedSettings(
+            s.uri,
+            Duration.ofMillis(s.timeoutMs),
+            Duration.ofMillis(s.connectTimeoutMs),
+            Duration.ofMillis(s.probeMs),
+            s.expectedInstances,
+            s.keyPrefix));
   }
 
   /** Starts a gateway; throws with a message for the operator when it cannot. */
@@ -206,7 +227,7 @@ public final class Gateway implements AutoCloseable {
             req.response().end("ok\n");
           } else if (path.equals("/readyz")) {
             boolean ok = !closed;
-            String why = ok ? degraded() : null;
+            String why = ok ? degraded() : null; // still serving: local limits, last decisions
             req.response()
                 .setStatusCode(ok ? 200 : 503)
                 .end(!ok ? "draining\n" : why == null ? "ready\n" : "degraded: " + why + "\n");
@@ -295,6 +316,31 @@ public final class Gateway implements AutoCloseable {
         "distillguard.inflight.requests", "Requests being handled", proxy, ProxyHandler::inFlight);
     metrics.gauge(
         "distillguard.keys", "Valid keys known to the gateway", directory, Directory::keyCount);
+    if (limiter instanceof SharedLimits shared) {
+      metrics.gauge(
+          "distillguard.limits.shared.up",
+          "1 while rate limits are shared through Redis, 0 while decided locally",
+          shared,
+          s -> s.up() ? 1 : 0);
+      metrics.functionCounter(
+          "distillguard.limits.shared.fallbacks",
+          "Requests decided on local limits because Redis was unavailable",
+          shared,
+          SharedLimits::fallbacks);
+    }
+    Marking mk = marking;
+    if (mk != null) {
+      metrics.functionCounter(
+          "distillguard.mark.servings",
+          "Marked answers recorded in the store",
+          mk,
+          Marking::recorded);
+      metrics.functionCounter(
+          "distillguard.mark.servings.dropped",
+          "Marked answers not recorded because the store's queue was full",
+          mk,
+          Marking::dropped);
+    }
     InlineDetection d = detection;
     if (d != null) {
       metrics.gauge(
@@ -325,10 +371,18 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Why the gateway serves in a degraded way (Kafka away), or null. */
+  /**
+   * Why the gateway serves in a degraded way (shared limits' Redis away: local limits; Kafka away:
+   * last known decisions, spilling), or null.
+   */
   public @Nullable String degraded() {
+    String limits = limiter.degraded();
     KafkaLink k = kafka;
-    return k == null ? null : k.degraded();
+    String kafkaWhy = k == null ? null : k.degraded();
+    if (limits == null) {
+      return kafkaWhy;
+    }
+    return kafkaWhy == null ? limits : limits + "; " + kafkaWhy;
   }
 
   /** The Kafka link, or null when the {@code kafka} section is off. */
@@ -359,6 +413,11 @@ public final class Gateway implements AutoCloseable {
     return store;
   }
 
+  /** The answer marking (watermark, canaries), or null when {@code marking.mode} is off. */
+  public @Nullable Marking marking() {
+    return marking;
+  }
+
   public @Nullable InlineDetection detection() {
     return detection;
   }
@@ -376,6 +435,10 @@ public final class Gateway implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("in_flight", proxy.inFlight());
     m.put("keys", directory.keyCount());
+    String degraded = limiter.degraded();
+    if (degraded != null) {
+      m.put("limits_degraded", degraded);
+    }
     KafkaLink k = kafka;
     if (k != null) {
       m.put("kafka", k.status());
@@ -410,8 +473,12 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("shutdown: closing Vert.x failed: {}", e.toString());
     }
+    limiter.close();
     if (detection != null) {
       detection.close();
+    }
+    if (marking != null) {
+      marking.close();
     }
     if (kafka != null) {
       kafka.close(Duration.ofSeconds(Math.min(10, Math.max(1, config.shutdownGraceSeconds))));

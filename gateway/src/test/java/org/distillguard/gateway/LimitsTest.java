@@ -111,6 +111,15 @@ class LimitsTest {
   void anAccountOverrideInTheStoreReplacesTheDefault() throws Exception {
     String k = fx.key("acct-override");
     fx.gateway.operations().putAccount("test", "acct-override", null, null, 100_000L, 5, null);
+    // An override no token bucket can hold is refused with the reason, and changes nothing.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                fx.gateway
+                    .operations()
+                    .putAccount("test", "acct-override", null, null, 1L << 50, 5, null))
+        .hasMessageContaining("account acct-override: tpm must be 0 (unlimited) to");
+    assertThat(fx.gateway.operations().account("acct-override").orElseThrow().tpm())
+        .isEqualTo(100_000L);
     fx.gateway.refresh();
     String prompt = "word ".repeat(150).trim();
     for (int i = 0; i < 3; i++) {

@@ -14,6 +14,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -154,6 +155,75 @@ class SdkEndToEndTest {
     // The campaign (not the suspicious verdict, which the default policy throttles) degrades.
     assertThat(java.util.Objects.requireNonNull(fx.last().body()).path("max_tokens").asInt())
         .isEqualTo(64);
+  }
+
+  @Test
+  void aDegradedAccountsResponsesStreamLosesItsReasoningItemAndIsRenumberedForTheSdk()
+      throws Exception {
+    String key = fx.key("acct-sdk-responses");
+    fx.detection()
+        .load(
+            List.of(
+                new org.distillguard.gateway.store.StoredVerdict(
+                    "acct-sdk-responses",
+                    "suspicious",
+                    0.7,
+                    40,
+                    null,
+                    "t",
+                    0,
+                    "DG-SDK-R",
+                    "camp-2",
+                    false)));
+    ResponseCreateParams params =
+        ResponseCreateParams.builder().model("gpt-test").input("Think hard").build();
+    for (boolean degrade : new boolean[] {false, true}) {
+      OpenAIClient client =
+          OpenAIOkHttpClient.builder()
+              .apiKey(degrade ? key : fx.key("acct-sdk-responses-" + degrade))
+              .baseUrl(fx.url() + "/v1")
+              .maxRetries(0)
+              .putHeader("x-standin-reasoning", "true")
+              .build();
+      List<Long> indexes = new java.util.ArrayList<>();
+      List<Long> sequence = new java.util.ArrayList<>();
+      List<String> items = new java.util.ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      try (var s = client.responses().createStreaming(params)) {
+        s.stream()
+            .forEach(
+                ev -> {
+                  ev.outputItemAdded()
+                      .ifPresent(
+                          a -> {
+                            indexes.add(a.outputIndex());
+                            items.add(a.item().isReasoning() ? "reasoning" : "message");
+                          });
+                  ev.outputTextDelta()
+                      .ifPresent(
+                          d -> {
+                            text.append(d.delta());
+                            sequence.add(d.sequenceNumber());
+                          });
+                  ev.completed().ifPresent(c -> sequence.add(c.sequenceNumber()));
+                });
+      }
+      assertThat(text.toString()).isEqualTo("The answer depends on the question you asked");
+      if (degrade) {
+        assertThat(items).containsExactly("message");
+        assertThat(indexes).containsExactly(0L);
+      } else {
+        assertThat(items).containsExactly("reasoning", "message");
+        assertThat(indexes).containsExactly(0L, 1L);
+      }
+      // Whatever was dropped, the events the client gets are numbered without gaps: the deltas
+      // and the final event are consecutive after the content part opens.
+      for (int i = 1; i < sequence.size(); i++) {
+        assertThat(sequence.get(i))
+            .isEqualTo(sequence.get(i - 1) + (i == sequence.size() - 1 ? 4 : 1));
+      }
+      assertThat(sequence.get(sequence.size() - 1)).isEqualTo(degrade ? 3 + 8 + 3 : 3 + 2 + 8 + 3);
+    }
   }
 
   @Test

@@ -53,6 +53,38 @@ class UnitsTest {
   }
 
   @Test
+  void literalAddressesParseWithoutEverResolvingANameAndAgreeWithTheJdk() throws Exception {
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 2_000; i++) {
+      String v4 =
+          r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
+      assertThat(Cidr.literal(v4)).isEqualTo(java.net.InetAddress.getByName(v4).getAddress());
+    }
+    assertThat(Cidr.literal("::1")).hasSize(16);
+    assertThat(Cidr.literal("2001:DB8::5")).isEqualTo(Cidr.literal("2001:db8::5"));
+    assertThat(Cidr.literal("::ffff:10.0.0.1")).isNotNull();
+    for (String bad :
+        List.of(
+            "",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "1..2.3",
+            "1.2.3.4.",
+            ".1.2.3",
+            "0001.2.3.4",
+            "localhost",
+            "example.com",
+            "1.2.3.4 ",
+            "fe80::1%eth0",
+            "2001:db8::g",
+            "١.٢.٣.٤")) {
+      assertThat(Cidr.literal(bad)).as(bad).isNull();
+    }
+    assertThat(Cidr.literal(null)).isNull();
+  }
+
+  @Test
   void denyWinsOverAllow() throws Exception {
     AccessLists l =
         new AccessLists(

@@ -169,8 +169,8 @@ public final class Dictionary {
    * @param notAfter previous words after which it is never made
    * @param notBefore next words before which it is never made
    * @param commaOnly whether the word must be directly followed by a comma
-   * @param noEnd for a two-word form: never when its second word carries punctuation (a clause end,
-   *     where "it is" cannot be contracted)
+   * @param noEnd never when the word (for a two-word form, its second word) carries punctuation: a
+   *     clause end, where "it is" cannot be contracted and "as it happens," is an idiom
    */
   public record Pair(
       String a,

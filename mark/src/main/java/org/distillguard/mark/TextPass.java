@@ -236,7 +236,8 @@ final class TextPass {
     Dictionary.Pair pair = caps ? null : dict.pairOf(lower);
     if (pair == null
         || !pair.allowsAfter(context)
-        || (pair.commaOnly() && !suffix.startsWith(","))) {
+        || (pair.commaOnly() && !suffix.startsWith(","))
+        || (pair.noEnd() && !suffix.isEmpty())) {
       out.append(s);
       return;
     }
@@ -254,7 +255,10 @@ final class TextPass {
 
   /** The written-out form of a two-word pair is complete: "is" (held) then "not" ({@code s}). */
   private void secondOfTwo(Held h, Dictionary.Pair pair, String s, String suffix) {
-    boolean eligibleHere = pair.allowsAfter(h.context) && !(pair.noEnd() && !suffix.isEmpty());
+    boolean eligibleHere =
+        pair.allowsAfter(h.context)
+            && !(pair.noEnd() && !suffix.isEmpty())
+            && !(pair.commaOnly() && !suffix.startsWith(","));
     if (eligibleHere && echoes(pair)) {
       echoed++;
       eligibleHere = false;

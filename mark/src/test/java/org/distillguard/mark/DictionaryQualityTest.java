@@ -17,9 +17,17 @@ class DictionaryQualityTest {
   @Test
   void everyWordnetPairSharesAFrequentSynsetAndVariantsAreFew() {
     int variants = 0;
+    int gloss = 0;
     for (Dictionary.Pair p : d.pairs()) {
       if (p.source().equals("variant")) {
         variants++;
+        continue;
+      }
+      if (p.source().equals("gloss")) {
+        // A phrase that is not a WordNet lemma but is the gloss of the other word's synset.
+        assertThat(p.a()).contains(" ");
+        assertThat(p.synset()).as(p.id()).matches("\\d{8}");
+        gloss++;
         continue;
       }
       if (p.source().equals("contraction")) {
@@ -32,6 +40,7 @@ class DictionaryQualityTest {
       assertThat(p.pos()).isIn("n", "v", "a", "r");
     }
     assertThat(variants).isLessThanOrEqualTo(5);
+    assertThat(gloss).isLessThanOrEqualTo(2);
     assertThat(d.pairs()).hasSizeGreaterThanOrEqualTo(50);
   }
 
@@ -52,6 +61,35 @@ class DictionaryQualityTest {
     for (List<String> r : rejected) {
       assertThat(d.pairOf(r.get(0))).as(r.toString()).isNull();
       assertThat(d.pairOf(r.get(1))).as(r.toString()).isNull();
+    }
+  }
+
+  @Test
+  void rejectsNearSynonymsWhoseCommonSensesDiffer() {
+    // Reviewed and rejected when the dictionary grew (reasons in docs/WATERMARK.md): a word may
+    // sit in another pair, but never with these partners.
+    List<List<String>> rejected =
+        List.of(
+            List.of("however", "nevertheless"),
+            List.of("since", "because"),
+            List.of("want", "wish"),
+            List.of("whole", "entire"),
+            List.of("provide", "supply"),
+            List.of("little", "small"),
+            List.of("option", "choice"),
+            List.of("main", "primary"),
+            List.of("also", "besides"),
+            List.of("important", "significant"),
+            List.of("amount", "quantity"),
+            List.of("consequently", "therefore"),
+            List.of("you will", "you'll"),
+            List.of("i will", "i'll"));
+    for (List<String> r : rejected) {
+      Dictionary.Pair p = d.pairOf(r.get(0));
+      assertThat(p == null || !(p.a().equals(r.get(1)) || p.b().equals(r.get(1))))
+          .as(r.toString())
+          .isTrue();
+      assertThat(d.pairOf(r.get(1)) == null || d.pairOf(r.get(1)) != p).as(r.toString()).isTrue();
     }
   }
 
@@ -82,11 +120,54 @@ class DictionaryQualityTest {
             "Why can't we go? Cannot be.",
             "Use it. Using up the budget.",
             "Why don't you try? Isn't it late? It works, doesn't it? Don't we know?",
-            "Take it as it is. I know what you are and where they are. That is, it's been fine.");
+            "Take it as it is. I know what you are and where they are. That is, it's been fine.",
+            "As it happens, it occurred to me. What happened to him? It happens to be here.",
+            "Thus far it works. In addition to that, we left. In addition we stayed.",
+            "He's been here. What's happened? She's got it. Who's done it? Here's gone.",
+            "This was somewhat of a mess. Employees were required to sign, as required by law.",
+            "Here it is. I know who he is and what she is. I usually walk.");
     for (int i = 0; i < 50; i++) {
       Marker m = Marker.of(MarkerTest.MASTER.member("idiom" + i));
       for (String s : unchanged) {
         assertThat(m.mark("", s)).as("key %d", i).isEqualTo(s);
+      }
+    }
+  }
+
+  @Test
+  void theReviewedAdditionsSwapBothWaysAndNothingElse() {
+    // Each row: the two readings of one sentence; under 50 keys each reading marks to one of them,
+    // and some key picks each.
+    List<List<String>> both =
+        List.of(
+            List.of("In addition, it works.", "Additionally, it works."),
+            List.of("The disk is therefore safe.", "The disk is thus safe."),
+            List.of("This usually works.", "This commonly works."),
+            List.of("The file is slightly different.", "The file is somewhat different."),
+            List.of("Anyway, we left.", "Anyhow, we left."),
+            List.of(
+                "A restart is required if the file changes.",
+                "A restart is needed if the file changes."),
+            List.of("This can happen when disks fail.", "This can occur when disks fail."),
+            List.of("This happens when disks fail.", "This occurs when disks fail."),
+            List.of("It happened when disks failed.", "It occurred when disks failed."),
+            List.of("The crash is happening now.", "The crash is occurring now."),
+            List.of("Here is an example.", "Here's an example."),
+            List.of("What is the difference?", "What's the difference?"),
+            List.of("He is right and she is kind.", "He's right and she's kind."));
+    for (List<String> pair : both) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 50; i++) {
+        Marker m = Marker.of(MarkerTest.MASTER.member("add" + i));
+        for (String s : pair) {
+          String marked = m.mark("", s);
+          seen.add(marked);
+          assertThat(m.mark("", marked)).isEqualTo(marked);
+        }
+      }
+      assertThat(seen).as(pair.toString()).containsAll(pair.subList(0, 2));
+      if (!pair.get(0).startsWith("He is")) {
+        assertThat(seen).as(pair.toString()).hasSize(2);
       }
     }
   }

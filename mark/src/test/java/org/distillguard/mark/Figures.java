@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Prints the figures of docs/WATERMARK.md that are measured on the shared corpus (density,
@@ -19,6 +18,8 @@ public final class Figures {
     List<String> shuffled = new java.util.ArrayList<>(texts);
     java.util.Collections.shuffle(shuffled, new java.util.Random(42));
     List<Long> needed = new java.util.ArrayList<>();
+    long occurrences = 0;
+    long distinct = 0;
     int i = 0;
     while (needed.size() < 40 && i < shuffled.size()) {
       Units u = Units.standard();
@@ -26,10 +27,19 @@ public final class Figures {
         u.add("", m.mark("", shuffled.get(i++)));
         if (Detector.score(u, m.key()).log10P() < -6) {
           needed.add(u.words());
+          occurrences += u.occurrences();
+          distinct += u.units().size();
           break;
         }
       }
     }
+    // The unit definition wastes what repeats a (pair, context) already seen: measured here.
+    System.out.printf(
+        Locale.ROOT,
+        "at detection: %.1f eligible occurrences, %.1f distinct units per run (%.0f%% distinct)%n",
+        (double) occurrences / needed.size(),
+        (double) distinct / needed.size(),
+        100.0 * distinct / occurrences);
     java.util.Collections.sort(needed);
     System.out.printf(
         Locale.ROOT,
@@ -39,6 +49,44 @@ public final class Figures {
         needed.get(needed.size() / 2),
         needed.get(needed.size() * 9 / 10),
         needed.get(needed.size() - 1));
+  }
+
+  /**
+   * The detection curve: log10 p of the marking key against words of marked text, median (and 90th
+   * percentile, the slow runs) over 40 runs of texts in random order.
+   */
+  static void curve(List<String> texts, Marker m) {
+    int[] at = {250, 500, 750, 1000, 1500, 2000, 3000};
+    List<List<Double>> byPoint = new java.util.ArrayList<>();
+    for (int j = 0; j < at.length; j++) {
+      byPoint.add(new java.util.ArrayList<>());
+    }
+    java.util.Random rnd = new java.util.Random(7);
+    for (int run = 0; run < 40; run++) {
+      List<String> shuffled = new java.util.ArrayList<>(texts);
+      java.util.Collections.shuffle(shuffled, rnd);
+      Units u = Units.standard();
+      int j = 0;
+      for (int i = 0; i < shuffled.size() && j < at.length; i++) {
+        u.add("", m.mark("", shuffled.get(i)));
+        while (j < at.length && u.words() >= at[j]) {
+          byPoint.get(j++).add(Detector.score(u, m.key()).log10P());
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder("curve (words: median log10 p / 90th pct):");
+    for (int j = 0; j < at.length; j++) {
+      List<Double> v = byPoint.get(j);
+      java.util.Collections.sort(v);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %d: %.1f / %.1f",
+              at[j],
+              v.get(v.size() / 2),
+              v.get(Math.min(v.size() - 1, v.size() * 9 / 10))));
+    }
+    System.out.println(sb);
   }
 
   /** Share of words changed per answer of at least 50 words. */
@@ -63,10 +111,21 @@ public final class Figures {
   }
 
   public static void main(String[] args) {
-    Path folder = Objects.requireNonNull(Corpus.folder(), "no ../shared/data/prompts");
-    List<String> texts = Corpus.texts(folder, 20);
-    Dictionary d = Dictionary.standard();
     Marker m = Marker.of(MarkerTest.MASTER.member("figures"));
+    Path folder = Corpus.folder();
+    if (folder != null) {
+      System.out.println("== prompts (../shared/data/prompts, English sets)");
+      report(Corpus.texts(folder, 20), m);
+    }
+    Path handbook = Prose.handbook();
+    if (handbook != null) {
+      System.out.println("== answer-like prose (debian-handbook, en-US paragraphs)");
+      report(Prose.paragraphs(handbook, 20), m);
+    }
+  }
+
+  static void report(List<String> texts, Marker m) {
+    Dictionary d = Dictionary.standard();
     long words = 0;
     long eligible = 0;
     long changed = 0;
@@ -105,10 +164,11 @@ public final class Figures {
         dictWords,
         u.units().size());
     wordsToDetect(texts, m);
+    curve(texts, m);
     changedPerAnswer(texts, m);
     perPair.entrySet().stream()
         .sorted((a, b) -> b.getValue() - a.getValue())
-        .limit(60)
+        .limit(Integer.getInteger("figures.pairs", 40))
         .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %,8d%n", e.getKey(), e.getValue()));
   }
 }

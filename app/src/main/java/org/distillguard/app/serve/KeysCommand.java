@@ -3,17 +3,12 @@ package org.distillguard.app.serve;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.distillguard.app.Main;
 import org.distillguard.gateway.admin.Operations;
-import org.distillguard.gateway.config.ConfigException;
 import org.distillguard.gateway.store.Account;
 import org.distillguard.gateway.store.ApiKey;
-import org.distillguard.gateway.store.StoreException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,34 +51,6 @@ public final class KeysCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Runs {@code body} on the opened store, mapping expected failures to exit codes. */
-  static int withStore(CommandLine.Model.CommandSpec spec, StoreOptions store, StoreAction body) {
-    PrintWriter err = spec.commandLine().getErr();
-    try (StoreOptions.Opened o = store.open()) {
-      body.run(o.ops(), spec.commandLine().getOut());
-      return Main.EXIT_OK;
-    } catch (ConfigException e) {
-      err.println(
-          "distillguard "
-              + spec.qualifiedName(" ").replace("distillguard ", "")
-              + ": "
-              + e.getMessage());
-      return Main.EXIT_USAGE;
-    } catch (Operations.Rejected e) {
-      err.println("distillguard: " + e.getMessage());
-      return Main.EXIT_USAGE;
-    } catch (StoreException e) {
-      err.println("distillguard: " + e.getMessage());
-      return Main.EXIT_INTERNAL;
-    }
-  }
-
-  /** Work on the store. */
-  @FunctionalInterface
-  interface StoreAction {
-    void run(Operations ops, PrintWriter out) throws Operations.Rejected;
-  }
-
   static String time(long millis) {
     return Instant.ofEpochMilli(millis).toString();
   }
@@ -96,9 +63,7 @@ public final class KeysCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Issue a key; the secret is printed once and only its SHA-256 is kept.")
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Create extends StoreCommand {
 
     @Option(
         names = "--account",
@@ -113,17 +78,12 @@ public final class KeysCommand implements Runnable {
     @Nullable String name;
 
     @Override
-    public Integer call() {
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            Operations.CreatedKey k = ops.createKey(StoreOptions.actor(), account, org, name);
-            out.println("key id:  " + k.key().id());
-            out.println("account: " + k.key().account());
-            out.println("secret:  " + k.secret());
-            out.println("(shown once: DistillGuard keeps only its SHA-256)");
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      Operations.CreatedKey k = ops.createKey(StoreOptions.actor(), account, org, name);
+      out.println("key id:  " + k.key().id());
+      out.println("account: " + k.key().account());
+      out.println("secret:  " + k.secret());
+      out.println("(shown once: DistillGuard keeps only its SHA-256)");
     }
   }
 
@@ -131,35 +91,25 @@ public final class KeysCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List keys (never secrets).")
-  static final class ListKeys implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class ListKeys extends StoreCommand {
 
     @Option(names = "--account", description = "Only this account's keys.")
     @Nullable String account;
 
     @Override
-    public Integer call() {
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            List<ApiKey> keys =
-                ops.keys().stream()
-                    .filter(k -> account == null || k.account().equals(account))
-                    .toList();
-            out.printf(
-                "%-16s %-24s %-16s %-24s %s%n", "id", "account", "name", "created", "revoked");
-            for (ApiKey k : keys) {
-              out.printf(
-                  "%-16s %-24s %-16s %-24s %s%n",
-                  k.id(),
-                  k.account(),
-                  or(k.name()),
-                  time(k.createdMillis()),
-                  k.revokedMillis() == null ? "-" : time(k.revokedMillis()));
-            }
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      List<ApiKey> keys =
+          ops.keys().stream().filter(k -> account == null || k.account().equals(account)).toList();
+      out.printf("%-16s %-24s %-16s %-24s %s%n", "id", "account", "name", "created", "revoked");
+      for (ApiKey k : keys) {
+        out.printf(
+            "%-16s %-24s %-16s %-24s %s%n",
+            k.id(),
+            k.account(),
+            or(k.name()),
+            time(k.createdMillis()),
+            k.revokedMillis() == null ? "-" : time(k.revokedMillis()));
+      }
     }
   }
 
@@ -167,9 +117,7 @@ public final class KeysCommand implements Runnable {
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = "Revoke a key by its id, or every key of an account with --account.")
-  static final class Revoke implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Revoke extends StoreCommand {
 
     @Parameters(
         paramLabel = "KEY_ID",
@@ -184,25 +132,21 @@ public final class KeysCommand implements Runnable {
     @Nullable String reason;
 
     @Override
-    public Integer call() {
-      if ((id == null) == (account == null)) {
-        spec.commandLine().getErr().println("distillguard keys revoke: give a KEY_ID or --account");
-        return Main.EXIT_USAGE;
+    @Nullable String problem() {
+      return (id == null) == (account == null) ? "give a KEY_ID or --account" : null;
+    }
+
+    @Override
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      String acct = account;
+      if (acct != null) {
+        List<String> keys = ops.revokeAccount(StoreOptions.actor(), acct, reason);
+        out.println("revoked account " + acct + ": " + keys.size() + " key(s) " + keys);
+      } else {
+        String k = java.util.Objects.requireNonNull(id);
+        ops.revokeKey(StoreOptions.actor(), k, reason);
+        out.println("revoked " + k);
       }
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            String acct = account;
-            if (acct != null) {
-              List<String> keys = ops.revokeAccount(StoreOptions.actor(), acct, reason);
-              out.println("revoked account " + acct + ": " + keys.size() + " key(s) " + keys);
-            } else {
-              String k = java.util.Objects.requireNonNull(id);
-              ops.revokeKey(StoreOptions.actor(), k, reason);
-              out.println("revoked " + k);
-            }
-          });
     }
   }
 
@@ -213,9 +157,7 @@ public final class KeysCommand implements Runnable {
         "Pass-through mode: map a client's own upstream key (read from standard input, never",
         "from the command line) to an account; only its SHA-256 is stored."
       })
-  static final class Register implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Register extends StoreCommand {
 
     @Option(names = "--account", required = true, description = "The account the key bills.")
     String account;
@@ -224,16 +166,15 @@ public final class KeysCommand implements Runnable {
     @Nullable String name;
 
     @Override
-    public Integer call() throws java.io.IOException {
-      String key =
-          new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            ApiKey k = ops.registerKey(StoreOptions.actor(), account, key, name);
-            out.println("registered " + k.id() + " for " + account);
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      String key;
+      try {
+        key = new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      } catch (java.io.IOException e) {
+        throw new Operations.Rejected("cannot read the key from standard input: " + e.getMessage());
+      }
+      ApiKey k = ops.registerKey(StoreOptions.actor(), account, key, name);
+      out.println("registered " + k.id() + " for " + account);
     }
   }
 
@@ -241,9 +182,7 @@ public final class KeysCommand implements Runnable {
       name = "account",
       mixinStandardHelpOptions = true,
       description = "Create or update an account and its limit overrides (unset: the defaults).")
-  static final class AccountCmd implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class AccountCmd extends StoreCommand {
 
     @Parameters(paramLabel = "ACCOUNT")
     String id;
@@ -264,46 +203,33 @@ public final class KeysCommand implements Runnable {
     @Nullable String note;
 
     @Override
-    public Integer call() {
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            Account a = ops.putAccount(StoreOptions.actor(), id, org, rpm, tpm, concurrency, note);
-            out.println(
-                "account "
-                    + a.id()
-                    + " org="
-                    + or(a.org())
-                    + " rpm="
-                    + or(a.rpm())
-                    + " tpm="
-                    + or(a.tpm())
-                    + " concurrency="
-                    + or(a.concurrency()));
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      Account a = ops.putAccount(StoreOptions.actor(), id, org, rpm, tpm, concurrency, note);
+      out.println(
+          "account "
+              + a.id()
+              + " org="
+              + or(a.org())
+              + " rpm="
+              + or(a.rpm())
+              + " tpm="
+              + or(a.tpm())
+              + " concurrency="
+              + or(a.concurrency()));
     }
   }
 
   @Command(name = "accounts", mixinStandardHelpOptions = true, description = "List accounts.")
-  static final class Accounts implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Accounts extends StoreCommand {
 
     @Override
-    public Integer call() {
-      return withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            out.printf(
-                "%-24s %-16s %8s %10s %6s %s%n", "account", "org", "rpm", "tpm", "conc", "note");
-            for (Account a : ops.accounts()) {
-              out.printf(
-                  "%-24s %-16s %8s %10s %6s %s%n",
-                  a.id(), or(a.org()), or(a.rpm()), or(a.tpm()), or(a.concurrency()), or(a.note()));
-            }
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      out.printf("%-24s %-16s %8s %10s %6s %s%n", "account", "org", "rpm", "tpm", "conc", "note");
+      for (Account a : ops.accounts()) {
+        out.printf(
+            "%-24s %-16s %8s %10s %6s %s%n",
+            a.id(), or(a.org()), or(a.rpm()), or(a.tpm()), or(a.concurrency()), or(a.note()));
+      }
     }
   }
 }

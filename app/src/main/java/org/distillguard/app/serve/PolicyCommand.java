@@ -1,6 +1,7 @@
 package org.distillguard.app.serve;
 
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
+import org.distillguard.gateway.admin.Operations;
 import org.distillguard.gateway.store.AuditEntry;
 import org.distillguard.gateway.store.ListEntry;
 import org.distillguard.gateway.store.StoredVerdict;
@@ -8,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code distillguard policy}: manual allow and deny lists, verdicts in force, the audit log. */
@@ -73,9 +73,7 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  abstract static class Listing implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  abstract static class Listing extends StoreCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     @Nullable Subject subject; // picocli sets it (multiplicity 1)
@@ -90,23 +88,10 @@ public final class PolicyCommand implements Runnable {
     }
 
     @Override
-    public Integer call() {
-      return KeysCommand.withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            ListEntry e =
-                ops.list(StoreOptions.actor(), type(), subj().kind(), subj().value(), reason);
-            out.println(
-                e.list().id()
-                    + " "
-                    + e.kind().id()
-                    + " "
-                    + e.subject()
-                    + " (reference "
-                    + e.ref()
-                    + ")");
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      ListEntry e = ops.list(StoreOptions.actor(), type(), subj().kind(), subj().value(), reason);
+      out.println(
+          e.list().id() + " " + e.kind().id() + " " + e.subject() + " (reference " + e.ref() + ")");
     }
   }
 
@@ -130,9 +115,7 @@ public final class PolicyCommand implements Runnable {
       name = "unlist",
       mixinStandardHelpOptions = true,
       description = "Take a subject off its list.")
-  static final class Unlist implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Unlist extends StoreCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     @Nullable Subject subject; // picocli sets it (multiplicity 1)
@@ -141,15 +124,10 @@ public final class PolicyCommand implements Runnable {
     @Nullable String reason;
 
     @Override
-    public Integer call() {
-      return KeysCommand.withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            Subject s = java.util.Objects.requireNonNull(subject);
-            ops.unlist(StoreOptions.actor(), s.kind(), s.value(), reason);
-            out.println("unlisted " + s.kind().id() + " " + s.value());
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      Subject s = java.util.Objects.requireNonNull(subject);
+      ops.unlist(StoreOptions.actor(), s.kind(), s.value(), reason);
+      out.println("unlisted " + s.kind().id() + " " + s.value());
     }
   }
 
@@ -157,24 +135,16 @@ public final class PolicyCommand implements Runnable {
       name = "lists",
       mixinStandardHelpOptions = true,
       description = "Show the allow and deny lists.")
-  static final class Lists implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Lists extends StoreCommand {
 
     @Override
-    public Integer call() {
-      return KeysCommand.withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            out.printf(
-                "%-6s %-8s %-32s %-22s %s%n", "list", "kind", "subject", "reference", "reason");
-            for (ListEntry e : ops.lists()) {
-              out.printf(
-                  "%-6s %-8s %-32s %-22s %s%n",
-                  e.list().id(), e.kind().id(), e.subject(), e.ref(), KeysCommand.or(e.reason()));
-            }
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      out.printf("%-6s %-8s %-32s %-22s %s%n", "list", "kind", "subject", "reference", "reason");
+      for (ListEntry e : ops.lists()) {
+        out.printf(
+            "%-6s %-8s %-32s %-22s %s%n",
+            e.list().id(), e.kind().id(), e.subject(), e.ref(), KeysCommand.or(e.reason()));
+      }
     }
   }
 
@@ -182,25 +152,18 @@ public final class PolicyCommand implements Runnable {
       name = "verdicts",
       mixinStandardHelpOptions = true,
       description = "Show the detector's verdicts in force (what throttles, degrades or blocks).")
-  static final class Verdicts implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Verdicts extends StoreCommand {
 
     @Override
-    public Integer call() {
-      return KeysCommand.withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            out.printf(
-                "%-24s %-13s %6s %8s %-22s %s%n",
-                "account", "verdict", "score", "requests", "reference", "reasons");
-            for (StoredVerdict v : ops.verdicts()) {
-              out.printf(
-                  "%-24s %-13s %6.3f %8d %-22s %s%n",
-                  v.account(), v.verdict(), v.score(), v.requests(), v.ref(), v.reasons());
-            }
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      out.printf(
+          "%-24s %-13s %6s %8s %-22s %s%n",
+          "account", "verdict", "score", "requests", "reference", "reasons");
+      for (StoredVerdict v : ops.verdicts()) {
+        out.printf(
+            "%-24s %-13s %6.3f %8d %-22s %s%n",
+            v.account(), v.verdict(), v.score(), v.requests(), v.ref(), v.reasons());
+      }
     }
   }
 
@@ -208,9 +171,7 @@ public final class PolicyCommand implements Runnable {
       name = "audit",
       mixinStandardHelpOptions = true,
       description = "Show the audit log, newest first.")
-  static final class Audit implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions store;
+  static final class Audit extends StoreCommand {
 
     @Option(
         names = "--subject",
@@ -223,25 +184,20 @@ public final class PolicyCommand implements Runnable {
     int limit = 50;
 
     @Override
-    public Integer call() {
-      return KeysCommand.withStore(
-          spec,
-          store,
-          (ops, out) -> {
-            for (AuditEntry e : ops.audit(subject, null, limit)) {
-              out.println(
-                  KeysCommand.time(e.atMillis())
-                      + "  "
-                      + e.id()
-                      + "  "
-                      + e.actor()
-                      + "  "
-                      + e.action()
-                      + "  "
-                      + e.subject()
-                      + (e.reason() == null ? "" : "  (" + e.reason() + ")"));
-            }
-          });
+    void run(Operations ops, PrintWriter out) throws Operations.Rejected {
+      for (AuditEntry e : ops.audit(subject, null, limit)) {
+        out.println(
+            KeysCommand.time(e.atMillis())
+                + "  "
+                + e.id()
+                + "  "
+                + e.actor()
+                + "  "
+                + e.action()
+                + "  "
+                + e.subject()
+                + (e.reason() == null ? "" : "  (" + e.reason() + ")"));
+      }
     }
   }
 }

@@ -35,9 +35,18 @@ public record Observation(
     Traits traits) {
 
   public static Observation of(Exchange e, PromptAnalyzer analyzer) {
+    return of(e, analyzer.analyze(e));
+  }
+
+  /**
+   * The observation of {@code e} whose text features are {@code text}. A pipeline that parses on
+   * one thread and analyses text on another passes features holding only the system prompt's hash
+   * ({@link PromptAnalyzer#systemHash}) here, then the analysed ones to {@link #withText}; the
+   * prompt to analyse travels in {@link Traits#prompt()}.
+   */
+  public static Observation of(Exchange e, PromptFeatures text) {
     Params p = e.params();
     String effort = p.reasoningEffort();
-    PromptFeatures text = analyzer.analyze(e);
     return new Observation(
         e.account(),
         e.timeMillis(),
@@ -53,5 +62,24 @@ public record Observation(
         e.accountMeta().createdMillis(),
         text,
         Traits.of(e, text.system()));
+  }
+
+  /** This observation with {@code features} as its text features. */
+  public Observation withText(PromptFeatures features) {
+    return new Observation(
+        account,
+        timeMillis,
+        model,
+        conversation,
+        userTurns,
+        maxTokens,
+        temperature,
+        n,
+        logprobs,
+        highEffort,
+        outputTokens,
+        createdMillis,
+        features,
+        traits);
   }
 }

@@ -1,5 +1,8 @@
 package org.distillguard.core.link;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
+import org.distillguard.core.state.Bulk;
 import org.distillguard.core.text.Hashing;
 import org.jspecify.annotations.Nullable;
 
@@ -48,8 +52,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe: one thread feeds one linker (the detector's).
  */
-public final class CampaignLinker implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+public final class CampaignLinker {
 
   // An account indexes at most three values of each changing kind (IP prefix, client, system
   // prompt): enough to follow a move, not enough for an address-rotating account to flood the
@@ -68,7 +71,7 @@ public final class CampaignLinker implements java.io.Serializable {
   private final LinkerConfig config;
   private final double suspiciousAt;
   private final double distillationAt;
-  private final ValueTable values = new ValueTable();
+  private ValueTable values = new ValueTable();
   private final IntList pending = new IntList();
   // values taken up by the request being observed, settled at its end
   private long[] queuedKeys = new long[8];
@@ -177,7 +180,7 @@ public final class CampaignLinker implements java.io.Serializable {
     // Identity and infrastructure rarely change within an account: look at them on its first
     // requests and then on every 16th, so the cost per request stays a few comparisons.
     int n = requests[a];
-    if (n > SAMPLE_ALL && (n & (SAMPLE_EVERY - 1)) != 0) {
+    if (!samples(n)) {
       if ((flags[a] & TEMPLATE_DONE) == 0) {
         learnTemplate(a, t, timeMillis);
       }
@@ -227,6 +230,16 @@ public final class CampaignLinker implements java.io.Serializable {
     if ((flags[a] & TEMPLATE_DONE) == 0) {
       learnTemplate(a, t, timeMillis);
     }
+  }
+
+  /**
+   * Whether the linker reads the identity and infrastructure traits of an account's {@code n}-th
+   * request (payment, email, address, client, system prompt, prompt ends): on its first 8 requests
+   * and on every 16th. Of the other requests it reads only {@link Traits#slim()}'s fields, so a
+   * runtime that ships traits between processes may ship those alone.
+   */
+  public static boolean samples(long n) {
+    return n <= SAMPLE_ALL || (n & (SAMPLE_EVERY - 1)) == 0;
   }
 
   /**
@@ -346,6 +359,139 @@ public final class CampaignLinker implements java.io.Serializable {
   /** Approximate bytes held, for memory accounting. */
   public long bytes() {
     return (long) parent.length * 190 + values.bytes();
+  }
+
+  /** The name account {@code a} was first observed under. */
+  public String accountName(int a) {
+    if (a < 0 || a >= count) {
+      throw new IndexOutOfBoundsException("account " + a + " of " + count);
+    }
+    return name(a);
+  }
+
+  /** Version of the format {@link #write} writes. */
+  static final int SNAPSHOT_VERSION = 1;
+
+  /**
+   * Writes the whole linking state, its configuration included, in a compact binary format ({@value
+   * #SNAPSHOT_VERSION}; arrays in bulk, only the accounts and values in use); {@link #read} reads
+   * it back into a linker that behaves exactly like this one. Call it between requests, not from a
+   * callback.
+   */
+  public void write(DataOutput out) throws IOException {
+    if (queued != 0 || pending.size != 0) {
+      throw new IllegalStateException("a request is being observed");
+    }
+    out.writeByte(SNAPSHOT_VERSION);
+    out.writeDouble(config.linkThreshold());
+    out.writeLong(config.youngMillis());
+    out.writeLong(config.burstMillis());
+    out.writeInt(config.campaignMinRequests());
+    out.writeInt(config.confirmMinSize());
+    out.writeDouble(suspiciousAt);
+    out.writeDouble(distillationAt);
+    out.writeInt(nextId);
+    int n = count;
+    out.writeInt(n);
+    Bulk.writeInts(out, parent, n);
+    Bulk.writeInts(out, size, n);
+    Bulk.writeInts(out, next, n);
+    Bulk.writeLongs(out, payment, n);
+    Bulk.writeLongs(out, email, n);
+    Bulk.writeLongs(out, client, n);
+    Bulk.writeLongs(out, system, n);
+    Bulk.writeLongs(out, template, n);
+    Bulk.writeLongs(out, ip0, n);
+    Bulk.writeLongs(out, ip1, n);
+    Bulk.writeLongs(out, ipWide, n);
+    Bulk.writeLongs(out, created, n);
+    Bulk.writeBytes(out, flags, n);
+    Bulk.writeBytes(out, changes, n);
+    Bulk.writeStrings(out, tplHead, n);
+    Bulk.writeStrings(out, tplTail, n);
+    Bulk.writeStrings(out, names, n);
+    Bulk.writeInts(out, requests, n);
+    Bulk.writeLongs(out, inputTokens, n);
+    Bulk.writeLongs(out, outputTokens, n);
+    Bulk.writeLongs(out, firstSeen, n);
+    Bulk.writeLongs(out, lastSeen, n);
+    Bulk.writeLongs(out, joinedAt, n);
+    Bulk.writeBytes(out, linkedBy, n);
+    Bulk.writeInts(out, via, n);
+    Bulk.writeFloats(out, contribution, n);
+    Bulk.writeFloats(out, lastPeak, n);
+    Bulk.writeDoubles(out, logClean, n);
+    Bulk.writeInts(out, young, n);
+    Bulk.writeInts(out, flaggedOwn, n);
+    Bulk.writeLongs(out, confirmedAt, n);
+    Bulk.writeInts(out, campaignNo, n);
+    Bulk.writeBooleans(out, dirty, n);
+    values.write(out);
+  }
+
+  /**
+   * The linker {@link #write} wrote.
+   *
+   * @throws IOException if the input ends early or is not a linker snapshot of this version
+   */
+  public static CampaignLinker read(DataInput in) throws IOException {
+    int version = in.readUnsignedByte();
+    if (version != SNAPSHOT_VERSION) {
+      throw new IOException(
+          "campaign linker snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+    }
+    LinkerConfig config;
+    try {
+      config =
+          new LinkerConfig(
+              in.readDouble(), in.readLong(), in.readLong(), in.readInt(), in.readInt());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a campaign linker snapshot: " + e.getMessage(), e);
+    }
+    CampaignLinker l = new CampaignLinker(config, in.readDouble(), in.readDouble());
+    l.nextId = in.readInt();
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("not a campaign linker snapshot: " + n + " accounts");
+    }
+    // Room to grow as the live linker does: capacities stay powers of two from 1024.
+    int cap = n <= 1024 ? 1024 : Integer.highestOneBit(n - 1) << 1;
+    l.count = n;
+    l.parent = Bulk.readInts(in, n, cap);
+    l.size = Bulk.readInts(in, n, cap);
+    l.next = Bulk.readInts(in, n, cap);
+    l.payment = Bulk.readLongs(in, n, cap);
+    l.email = Bulk.readLongs(in, n, cap);
+    l.client = Bulk.readLongs(in, n, cap);
+    l.system = Bulk.readLongs(in, n, cap);
+    l.template = Bulk.readLongs(in, n, cap);
+    l.ip0 = Bulk.readLongs(in, n, cap);
+    l.ip1 = Bulk.readLongs(in, n, cap);
+    l.ipWide = Bulk.readLongs(in, n, cap);
+    l.created = Bulk.readLongs(in, n, cap);
+    l.flags = Bulk.readBytes(in, n, cap);
+    l.changes = Bulk.readBytes(in, n, cap);
+    l.tplHead = Bulk.readStrings(in, n, cap);
+    l.tplTail = Bulk.readStrings(in, n, cap);
+    l.names = Bulk.readStrings(in, n, cap);
+    l.requests = Bulk.readInts(in, n, cap);
+    l.inputTokens = Bulk.readLongs(in, n, cap);
+    l.outputTokens = Bulk.readLongs(in, n, cap);
+    l.firstSeen = Bulk.readLongs(in, n, cap);
+    l.lastSeen = Bulk.readLongs(in, n, cap);
+    l.joinedAt = Bulk.readLongs(in, n, cap);
+    l.linkedBy = Bulk.readBytes(in, n, cap);
+    l.via = Bulk.readInts(in, n, cap);
+    l.contribution = Bulk.readFloats(in, n, cap);
+    l.lastPeak = Bulk.readFloats(in, n, cap);
+    l.logClean = Bulk.readDoubles(in, n, cap);
+    l.young = Bulk.readInts(in, n, cap);
+    l.flaggedOwn = Bulk.readInts(in, n, cap);
+    l.confirmedAt = Bulk.readLongs(in, n, cap);
+    l.campaignNo = Bulk.readInts(in, n, cap);
+    l.dirty = Bulk.readBooleans(in, n, cap);
+    l.values = ValueTable.read(in);
+    return l;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -836,9 +982,7 @@ public final class CampaignLinker implements java.io.Serializable {
   }
 
   /** A growable list of ints without boxing. */
-  private static final class IntList implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+  private static final class IntList {
     int[] data = new int[16];
     int size;
 

@@ -55,6 +55,15 @@ public record Traits(
         Math.max(0, e.usage().outputTokens()) + Math.max(0, e.usage().reasoningTokens()));
   }
 
+  /**
+   * These traits with only what the linker reads of a request it does not sample ({@link
+   * CampaignLinker#samples}): the account's creation time and the token counts.
+   */
+  public Traits slim() {
+    return new Traits(
+        null, null, createdMillis, null, null, null, Params.NONE, 0, "", inputTokens, outputTokens);
+  }
+
   /** Traits with nothing to link on: for callers that have no exchange at hand. */
   public static Traits none() {
     return new Traits(null, null, Exchange.NO_TIME, null, null, null, Params.NONE, 0, "", 0, 0);

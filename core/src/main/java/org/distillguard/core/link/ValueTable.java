@@ -1,6 +1,10 @@
 package org.distillguard.core.link;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
+import org.distillguard.core.state.Bulk;
 import org.distillguard.core.text.Hashing;
 import org.jspecify.annotations.Nullable;
 
@@ -13,8 +17,7 @@ import org.jspecify.annotations.Nullable;
  * per-entry objects. Most values (a person's own card, their home address) are held by one account
  * and cost only their slot.
  */
-final class ValueTable implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+final class ValueTable {
 
   /** Recent accounts remembered per value. */
   static final int RING = 4;
@@ -133,6 +136,76 @@ final class ValueTable implements java.io.Serializable {
         labels[i] = oldLabels[j];
       }
     }
+  }
+
+  /**
+   * Writes the table: its capacity and every value in use at its slot, so that {@link #read} gives
+   * back the same table, slot for slot.
+   */
+  void write(DataOutput out) throws IOException {
+    out.writeInt(mask + 1);
+    out.writeInt(size);
+    int[] slots = new int[size];
+    int n = 0;
+    for (int i = 0; i <= mask; i++) {
+      if (keys[i] != 0) {
+        slots[n++] = i;
+      }
+    }
+    long[] k = new long[size];
+    int[] acc = new int[size];
+    int[] est = new int[size];
+    int[] rng = new int[size * RING];
+    byte[] nxt = new byte[size];
+    @Nullable String[] lab = new String[size];
+    for (int j = 0; j < size; j++) {
+      int i = slots[j];
+      k[j] = keys[i];
+      acc[j] = accounts[i];
+      est[j] = established[i];
+      System.arraycopy(ring, i * RING, rng, j * RING, RING);
+      nxt[j] = ringNext[i];
+      lab[j] = labels[i];
+    }
+    Bulk.writeInts(out, slots, size);
+    Bulk.writeLongs(out, k, size);
+    Bulk.writeInts(out, acc, size);
+    Bulk.writeInts(out, est, size);
+    Bulk.writeInts(out, rng, size * RING);
+    Bulk.writeBytes(out, nxt, size);
+    Bulk.writeStrings(out, lab, size);
+  }
+
+  /** The table {@link #write} wrote. */
+  static ValueTable read(DataInput in) throws IOException {
+    int capacity = in.readInt();
+    int n = in.readInt();
+    if (capacity < 1 || Integer.bitCount(capacity) != 1 || n < 0 || n > capacity) {
+      throw new IOException("not a value table: capacity " + capacity + ", size " + n);
+    }
+    int[] slots = Bulk.readInts(in, n, 0);
+    long[] k = Bulk.readLongs(in, n, 0);
+    int[] acc = Bulk.readInts(in, n, 0);
+    int[] est = Bulk.readInts(in, n, 0);
+    int[] rng = Bulk.readInts(in, n * RING, 0);
+    byte[] nxt = Bulk.readBytes(in, n, 0);
+    @Nullable String[] lab = Bulk.readStrings(in, n, 0);
+    ValueTable t = new ValueTable();
+    t.allocate(capacity);
+    for (int j = 0; j < n; j++) {
+      int i = slots[j];
+      if (i < 0 || i >= capacity || k[j] == 0) {
+        throw new IOException("not a value table: slot " + i);
+      }
+      t.keys[i] = k[j];
+      t.accounts[i] = acc[j];
+      t.established[i] = est[j];
+      System.arraycopy(rng, j * RING, t.ring, i * RING, RING);
+      t.ringNext[i] = nxt[j];
+      t.labels[i] = lab[j];
+    }
+    t.size = n;
+    return t;
   }
 
   /** Bytes held, for memory accounting. */

@@ -96,6 +96,22 @@ public final class PromptAnalyzer {
   }
 
   public PromptFeatures analyze(String prompt, @Nullable String systemPrompt) {
+    return analyze(prompt, systemHash(systemPrompt));
+  }
+
+  /**
+   * The hash {@link PromptFeatures#system()} holds for {@code systemPrompt}: 0 when there is none.
+   */
+  public static long systemHash(@Nullable String systemPrompt) {
+    return systemPrompt == null || systemPrompt.isBlank() ? 0 : Hashing.hash(systemPrompt);
+  }
+
+  /**
+   * Analyses {@code prompt}, a request's last user turn, whose system prompt hashes to {@code
+   * systemHash} ({@link #systemHash}): for pipelines that hash the system prompt where they parse
+   * the exchange and analyse the prompt elsewhere.
+   */
+  public PromptFeatures analyze(String prompt, long systemHash) {
     WordScan scan = new WordScan(style.new Accumulator(prompt));
     Tokens.scan(prompt, scan);
     int phrases = scan.phrases;
@@ -112,12 +128,11 @@ public final class PromptAnalyzer {
     if (scan.codeChars >= 4) {
       domains |= Domain.CODING.bit();
     }
-    long system = systemPrompt == null || systemPrompt.isBlank() ? 0 : Hashing.hash(systemPrompt);
     return new PromptFeatures(
         scan.skeleton(),
         scan.prefix(),
         scan.suffix(),
-        system,
+        systemHash,
         Hashing.mix(scan.exact),
         domains,
         phrases,

@@ -9,8 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.distillguard.core.event.Exchange;
+import org.distillguard.core.link.CampaignLinker;
 import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
+import org.distillguard.core.text.PromptFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +50,17 @@ class AccountDetectorTest {
       Observation o = Observation.of(e, ANALYZER);
       Verdict expected = whole.observe(o);
 
+      // As the Flink job runs it: the exchange parsed on one thread into an observation that
+      // holds only its system prompt's hash, the prompt analysed on another.
+      Observation parsed =
+          Observation.of(
+              e,
+              new PromptFeatures(
+                  0, 0, 0, PromptAnalyzer.systemHash(e.systemPrompt()), 0, 0, 0, 0, 0));
+      assertThat(
+              parsed.withText(ANALYZER.analyze(parsed.traits().prompt(), parsed.text().system())))
+          .isEqualTo(o);
+
       byte[] before = states.get(o.account());
       AccountDetector.Account acct =
           before == null ? perAccount.newAccount() : AccountDetector.restore(before);
@@ -58,7 +71,8 @@ class AccountDetectorTest {
           a,
           o.account(),
           o.timeMillis(),
-          o.traits(),
+          // and the campaign stage sent only what the linker reads of requests it does not sample
+          CampaignLinker.samples(acct.requests()) ? o.traits() : o.traits().slim(),
           acct.requests(),
           acct.lastSeen(),
           acct.verdict(),

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.distillguard.gateway.audit.Audit;
 import org.distillguard.gateway.keys.KeyCodec;
+import org.distillguard.gateway.limits.LimitSpec;
 import org.distillguard.gateway.policy.Cidr;
 import org.distillguard.gateway.store.Account;
 import org.distillguard.gateway.store.ApiKey;
@@ -50,6 +51,14 @@ public final class Operations {
       @Nullable String note)
       throws Rejected {
     checkId("account", id);
+    String problem =
+        LimitSpec.problem(
+            rpm == null ? null : rpm.longValue(),
+            tpm,
+            concurrency == null ? null : concurrency.longValue());
+    if (problem != null) {
+      throw new Rejected("account " + id + ": " + problem);
+    }
     Optional<Account> before = store.account(id);
     long created = before.map(Account::createdMillis).orElse(audit.clock().millis());
     Account a = new Account(id, org, created, rpm, tpm, concurrency, note);

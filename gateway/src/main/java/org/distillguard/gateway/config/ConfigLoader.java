@@ -171,6 +171,19 @@ public final class ConfigLoader {
     c.admin.token = orEmpty(c.admin.token);
     c.clientIpHeader = orEmpty(c.clientIpHeader);
     c.policy.supportContact = orEmpty(c.policy.supportContact);
+    GatewayConfig.Marking m = c.marking;
+    m.mode = orEmpty(m.mode);
+    m.masterKey = orEmpty(m.masterKey);
+    m.masterKeyFile = orEmpty(m.masterKeyFile);
+    m.member = orEmpty(m.member);
+    m.suspectVerdict = orEmpty(m.suspectVerdict);
+    m.upstreamWatermark = orEmpty(m.upstreamWatermark);
+    if (m.campaigns == null) {
+      m.campaigns = new java.util.ArrayList<>();
+    }
+    if (m.accounts == null) {
+      m.accounts = new java.util.ArrayList<>();
+    }
     if (c.limits.accounts == null) {
       c.limits.accounts = new java.util.LinkedHashMap<>();
     }
@@ -231,12 +244,75 @@ public final class ConfigLoader {
     if (c.limits.ipPrefixV6 < 16 || c.limits.ipPrefixV6 > 128) {
       throw new ConfigException("limits.ip_prefix_v6 must be 16..128");
     }
+    java.util.Map<String, GatewayConfig.Limit> limits = new java.util.LinkedHashMap<>();
+    limits.put("limits.key", c.limits.key);
+    limits.put("limits.account", c.limits.account);
+    limits.put("limits.org", c.limits.org);
+    limits.put("limits.ip", c.limits.ip);
+    limits.put("limits.throttled", c.limits.throttled);
+    c.limits.accounts.forEach((account, l) -> limits.put("limits.accounts." + account, l));
+    for (var e : limits.entrySet()) {
+      GatewayConfig.Limit l = e.getValue();
+      String problem =
+          org.distillguard.gateway.limits.LimitSpec.problem(
+              (long) l.rpm, l.tpm, (long) l.concurrency);
+      if (problem != null) {
+        throw new ConfigException(e.getKey() + ": " + problem);
+      }
+    }
+    c.limits.shared.validate();
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }
     String kafkaProblem = c.kafka.problem();
     if (kafkaProblem != null) {
       throw new ConfigException(kafkaProblem);
+    }
+    validateMarking(c.marking);
+  }
+
+  private static final Set<String> MARKING_MODES =
+      Set.of("off", "suspects", "flagged", "campaigns", "all");
+  private static final Set<String> UPSTREAM_WATERMARKS =
+      Set.of("none", "vllm", "sglang", "tensorrt-llm");
+
+  private static void validateMarking(GatewayConfig.Marking m) throws ConfigException {
+    if (!MARKING_MODES.contains(m.mode)) {
+      throw new ConfigException(
+          "marking.mode must be one of off, suspects, flagged, campaigns, all; not '"
+              + m.mode
+              + "'");
+    }
+    if (!UPSTREAM_WATERMARKS.contains(m.upstreamWatermark)) {
+      throw new ConfigException(
+          "marking.upstream_watermark must be one of vllm, sglang, tensorrt-llm, none; not '"
+              + m.upstreamWatermark
+              + "'");
+    }
+    if (!m.suspectVerdict.equals("suspicious") && !m.suspectVerdict.equals("distillation")) {
+      throw new ConfigException(
+          "marking.suspect_verdict must be suspicious or distillation, not '"
+              + m.suspectVerdict
+              + "'");
+    }
+    if (m.mode.equals("off")) {
+      return;
+    }
+    if (m.masterKey.isEmpty() == m.masterKeyFile.isEmpty()) {
+      throw new ConfigException(
+          "marking: set exactly one of master_key (64 hex characters, e.g. ${DG_MARK_KEY}) and"
+              + " master_key_file while marking.mode is "
+              + m.mode);
+    }
+    if (!m.masterKey.isEmpty() && !m.masterKey.strip().matches("[0-9a-fA-F]{64}")) {
+      throw new ConfigException("marking.master_key must be 64 hex characters (32 bytes)");
+    }
+    if (m.member.isBlank()) {
+      throw new ConfigException("marking.member must not be empty");
+    }
+    if (m.mode.equals("campaigns") && m.campaigns.isEmpty()) {
+      throw new ConfigException(
+          "marking.mode campaigns needs at least one entry in marking.campaigns");
     }
   }
 

@@ -49,6 +49,9 @@ public final class GatewayConfig {
   public Detector detector = new Detector();
   public Journal journal = new Journal();
 
+  /** Watermarks and canaries in the answers served to suspects (docs/WATERMARK.md). */
+  public Marking marking = new Marking();
+
   /** Exchanges to Kafka, decisions from Kafka (docs/SCALE-OUT.md); off unless configured. */
   public org.distillguard.gateway.kafka.KafkaConfig kafka =
       new org.distillguard.gateway.kafka.KafkaConfig();
@@ -202,6 +205,89 @@ public final class GatewayConfig {
 
     /** Tokenizer vocabulary for estimates: {@code o200k_base} or {@code cl100k_base}. */
     public String tokenizer = "o200k_base";
+
+    /** Requests and tokens per minute shared with other gateways (off: each counts alone). */
+    public SharedLimits shared = new SharedLimits();
+  }
+
+  /**
+   * Where several gateways keep their common requests- and tokens-per-minute buckets; concurrency
+   * stays per gateway. See docs/GATEWAY.md, "Shared limits".
+   */
+  public static final class SharedLimits {
+    /** {@code none} (each gateway counts alone) or {@code redis}. */
+    public String backend = "none";
+
+    /** {@code redis://[:password@]host:port[/db]} or {@code rediss://} for TLS. */
+    public String uri = "redis://127.0.0.1:6379";
+
+    /** How long a request waits for the shared buckets before it is decided locally. */
+    @JsonProperty("timeout_ms")
+    public long timeoutMs = 50;
+
+    /**
+     * The longest a connection attempt may take. Generous: the first one also loads the client's
+     * classes, which takes seconds on a busy machine.
+     */
+    @JsonProperty("connect_timeout_ms")
+    public long connectTimeoutMs = 5_000;
+
+    /** How often the gateway checks the store and reconnects when it is away. */
+    @JsonProperty("probe_ms")
+    public long probeMs = 1_000;
+
+    /**
+     * While the store is away each gateway allows this share of a limit: rpm and tpm divided by the
+     * number of gateways expected to serve the same clients.
+     */
+    @JsonProperty("expected_instances")
+    public int expectedInstances = 1;
+
+    /** Prefix of the store's keys, to share one Redis between deployments. */
+    @JsonProperty("key_prefix")
+    public String keyPrefix = "distillguard:limits:";
+
+    /** Throws with the offending setting when these make no sense. */
+    @SuppressWarnings("NullAway") // an empty YAML value reads as null
+    public void validate() throws ConfigException {
+      if (!"none".equals(backend) && !"redis".equals(backend)) {
+        throw new ConfigException(
+            "limits.shared.backend must be none or redis, not '" + backend + "'");
+      }
+      if ("none".equals(backend)) {
+        return;
+      }
+      String scheme = "";
+      String host = null;
+      try {
+        java.net.URI u = java.net.URI.create(uri == null ? "" : uri.trim());
+        scheme = u.getScheme() == null ? "" : u.getScheme();
+        host = u.getHost();
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      if (!(scheme.equals("redis") || scheme.equals("rediss")) || host == null) {
+        throw new ConfigException(
+            "limits.shared.uri must look like redis://host:6379 (or rediss:// for TLS), not '"
+                + uri
+                + "'");
+      }
+      if (timeoutMs < 1 || timeoutMs > 60_000) {
+        throw new ConfigException("limits.shared.timeout_ms must be 1..60000");
+      }
+      if (connectTimeoutMs < 1 || connectTimeoutMs > 60_000) {
+        throw new ConfigException("limits.shared.connect_timeout_ms must be 1..60000");
+      }
+      if (probeMs < 10 || probeMs > 600_000) {
+        throw new ConfigException("limits.shared.probe_ms must be 10..600000");
+      }
+      if (expectedInstances < 1) {
+        throw new ConfigException("limits.shared.expected_instances must be at least 1");
+      }
+      if (keyPrefix == null) {
+        keyPrefix = "";
+      }
+    }
   }
 
   /** What each finding leads to. Actions: allow, throttle, degrade, block. */
@@ -289,5 +375,49 @@ public final class GatewayConfig {
     /** Rotate when the current file exceeds this many megabytes; rotated files are gzipped. */
     @JsonProperty("rotate_mb")
     public int rotateMb = 256;
+  }
+
+  /** Who gets marked answers, with which key, and the inference server's own watermark switch. */
+  public static final class Marking {
+    /**
+     * {@code off}; {@code suspects} (accounts with a verdict of at least {@link #suspectVerdict}
+     * and members of linked campaigns); {@code flagged} (the same accounts, each with its own key,
+     * campaigns ignored); {@code campaigns} (only members of the campaigns listed in {@link
+     * #campaigns}); {@code all} (everyone: suspects with their specific key, the rest with the
+     * member key). Accounts listed in {@link #accounts} are marked in every mode but off.
+     */
+    public String mode = "off";
+
+    /** The master key, 64 hex characters; put it in the environment ({@code ${DG_MARK_KEY}}). */
+    @JsonProperty("master_key")
+    public String masterKey = "";
+
+    /** Or a file holding it (relative to the config file). */
+    @JsonProperty("master_key_file")
+    public String masterKeyFile = "";
+
+    /** The member id whose key marks everyone else in mode {@code all}. */
+    public String member = "default";
+
+    /** Campaigns marked in mode {@code campaigns}. */
+    public List<String> campaigns = new ArrayList<>();
+
+    /** Accounts always marked with their own key (flagged by hand). */
+    public List<String> accounts = new ArrayList<>();
+
+    /** The least verdict that makes an account a suspect: suspicious or distillation. */
+    @JsonProperty("suspect_verdict")
+    public String suspectVerdict = "suspicious";
+
+    /** Serve canaries to suspects for prompts that ask for an invented example value. */
+    public boolean canaries = true;
+
+    /**
+     * Force the inference server's own token-level watermark on for marked accounts and strip a
+     * client's opt-out: {@code vllm}, {@code sglang}, {@code tensorrt-llm} (engine-wide only:
+     * nothing to force per request) or {@code none}.
+     */
+    @JsonProperty("upstream_watermark")
+    public String upstreamWatermark = "none";
   }
 }

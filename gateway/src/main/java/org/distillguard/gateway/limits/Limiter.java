@@ -6,6 +6,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * the actual usage after it, which may push a bucket below zero so that the next requests wait. A
  * request is admitted only if every scope admits it; what was taken from the others is given back.
  * Thread-safe and lock-free (Bucket4j's local buckets use compare-and-swap).
+ *
+ * <p>These buckets live in this process; {@code limits.redis} shares them between gateways.
  */
-public final class Limiter {
+public final class Limiter implements RateLimits {
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** One scope and its limits, for one request. */
@@ -80,17 +83,27 @@ public final class Limiter {
     public static final RateInfo NONE = new RateInfo(-1, -1, 0, -1, -1, 0);
   }
 
-  /** An admitted request; {@link #finish} it exactly once. */
+  /**
+   * An admitted request; {@link #finish} it exactly once. What finishing does depends on where the
+   * limits live (this process, or a store shared by several gateways).
+   */
   public static final class Permit implements Admission {
-    private final List<State> held;
-    private final long estimate;
+    /** Releases what a permit holds and corrects its token charge. */
+    @FunctionalInterface
+    public interface Settlement {
+      /**
+       * @param actualTokens the exchange's real input + output tokens; negative: unknown
+       */
+      void settle(long actualTokens);
+    }
+
     private final RateInfo info;
+    private final Settlement settlement;
     private boolean finished;
 
-    Permit(List<State> held, long estimate, RateInfo info) {
-      this.held = held;
-      this.estimate = estimate;
+    public Permit(RateInfo info, Settlement settlement) {
       this.info = info;
+      this.settlement = settlement;
     }
 
     public RateInfo info() {
@@ -106,21 +119,30 @@ public final class Limiter {
         return;
       }
       finished = true;
-      long diff = actualTokens < 0 ? 0 : actualTokens - estimate;
-      for (State s : held) {
-        if (s.spec.concurrency() > 0) {
-          s.inFlight.decrementAndGet();
-        }
-        Bucket t = s.tokens;
-        if (t != null && diff != 0) {
-          if (diff > 0) {
-            t.consumeIgnoringRateLimits(diff);
-          } else {
-            t.addTokens(-diff);
-          }
+      settlement.settle(actualTokens);
+    }
+  }
+
+  private static void settle(List<State> held, long estimate, long actualTokens) {
+    long diff = actualTokens < 0 ? 0 : actualTokens - estimate;
+    for (State s : held) {
+      if (s.spec.concurrency() > 0) {
+        s.inFlight.decrementAndGet();
+      }
+      Bucket t = s.tokens;
+      if (t != null && diff != 0) {
+        if (diff > 0) {
+          t.consumeIgnoringRateLimits(diff);
+        } else {
+          t.addTokens(-diff);
         }
       }
     }
+  }
+
+  @Override
+  public CompletableFuture<Admission> check(List<Key> keys, long estimatedTokens, long nowNanos) {
+    return CompletableFuture.completedFuture(admit(keys, estimatedTokens, nowNanos));
   }
 
   /** Tries to admit one request estimated at {@code estimatedTokens} in every scope given. */
@@ -202,7 +224,8 @@ public final class Limiter {
     RateInfo info =
         new RateInfo(
             limReq, limReq < 0 ? -1 : remReq, resetReq, limTok, limTok < 0 ? -1 : remTok, resetTok);
-    return new Permit(held, estimatedTokens, info);
+    long estimate = estimatedTokens;
+    return new Permit(info, actual -> settle(held, estimate, actual));
   }
 
   private static long ceilMillis(long nanos) {
@@ -245,6 +268,7 @@ public final class Limiter {
   }
 
   /** Forgets idle scopes; call now and then. */
+  @Override
   public int sweep(long nowNanos) {
     int before = states.size();
     states.values().removeIf(s -> s.inFlight.get() == 0 && nowNanos - s.lastUsed > IDLE_NANOS);

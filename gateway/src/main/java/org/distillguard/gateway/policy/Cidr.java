@@ -2,6 +2,7 @@ package org.distillguard.gateway.policy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IPv4 or IPv6 address range such as {@code 198.51.100.0/24}; a bare address is a /32 or /128.
@@ -22,14 +23,9 @@ public final class Cidr {
     String t = s.trim();
     int slash = t.indexOf('/');
     String addr = slash < 0 ? t : t.substring(0, slash);
-    if (!addr.matches("[0-9a-fA-F:.]+") || (!addr.contains(".") && !addr.contains(":"))) {
+    byte[] b = literal(addr);
+    if (b == null) {
       throw new IllegalArgumentException("not an IP address or range: '" + s + "'");
-    }
-    byte[] b;
-    try {
-      b = InetAddress.getByName(addr).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address or range: '" + s + "'", e);
     }
     int max = b.length * 8;
     int p;
@@ -42,6 +38,69 @@ public final class Cidr {
       throw new IllegalArgumentException("prefix length out of range in '" + s + "'");
     }
     return new Cidr(mask(b, p), p, t);
+  }
+
+  /**
+   * The bytes of a literal IPv4 or IPv6 address, or null if {@code s} is not one. Runs on every
+   * request (the client's address), so the common dotted quad is parsed by hand; other strings are
+   * checked to hold only address characters before the JDK parses them, which therefore never
+   * resolves a host name.
+   */
+  public static byte @Nullable [] literal(@Nullable String s) {
+    if (s == null || s.isEmpty() || s.length() > 64) {
+      return null;
+    }
+    byte[] v4 = dottedQuad(s);
+    if (v4 != null) {
+      return v4;
+    }
+    if (s.indexOf(':') < 0) {
+      return null;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
+      if (!ok) {
+        return null;
+      }
+    }
+    try {
+      return InetAddress.getByName(s).getAddress();
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static byte @Nullable [] dottedQuad(String s) {
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i < s.length() ? s.charAt(i) : '.';
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        digits++;
+        if (digits > 3 || value > 255) {
+          return null;
+        }
+      } else if (c == '.') {
+        if (digits == 0 || part == 4) {
+          return null;
+        }
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? out : null;
   }
 
   static byte[] mask(byte[] addr, int prefix) {

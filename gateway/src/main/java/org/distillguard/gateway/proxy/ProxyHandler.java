@@ -2,6 +2,7 @@ package org.distillguard.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -16,8 +17,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +36,11 @@ import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.keys.Identity;
 import org.distillguard.gateway.limits.LimitSpec;
 import org.distillguard.gateway.limits.Limiter;
+import org.distillguard.gateway.limits.RateLimits;
 import org.distillguard.gateway.limits.Scope;
 import org.distillguard.gateway.limits.TokenEstimator;
+import org.distillguard.gateway.mark.AnswerMarking;
+import org.distillguard.gateway.mark.Marking;
 import org.distillguard.gateway.metrics.GatewayMetrics;
 import org.distillguard.gateway.policy.AccessLists;
 import org.distillguard.gateway.policy.Action;
@@ -112,9 +114,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Supplier<AccessLists> lists;
   private final Policy policy;
   private final Degrader degrader;
-  private final Limiter limiter;
+  private final RateLimits limiter;
   private final TokenEstimator estimator;
   private final @Nullable InlineDetection detection;
+  private final @Nullable Marking marking;
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -137,11 +140,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Directory directory,
       Supplier<AccessLists> lists,
       Policy policy,
-      Limiter limiter,
+      RateLimits limiter,
       TokenEstimator estimator,
       @Nullable InlineDetection detection,
       GatewayMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      @Nullable Marking marking) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
@@ -154,6 +158,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.limiter = limiter;
     this.estimator = estimator;
     this.detection = detection;
+    this.marking = marking;
     this.metrics = metrics;
     this.clock = clock;
     // Unique across gateways started in the same millisecond (their exchanges meet in Kafka).
@@ -211,6 +216,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     Decision decision = Decision.ALLOW;
     Limiter.@Nullable Permit permit;
     @Nullable ResponseReader reader;
+    @Nullable AnswerMarking marking;
     @Nullable HttpClientRequest upstreamRequest;
     Upstreams.@Nullable Target target;
     long timer = -1;
@@ -363,17 +369,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     return a == null ? null : a.hostAddress();
   }
 
-  private static byte @Nullable [] ipBytes(@Nullable String ip) {
-    if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------ decide and admit
 
   private void proceed(Call c, @Nullable Buffer body) {
@@ -398,7 +393,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       c.request = ar;
     }
-    byte[] ip = ipBytes(c.ip);
+    byte[] ip = Cidr.literal(c.ip);
     ListEntry listed = lists.get().match(id.account(), id.keyId(), id.org(), ip);
     Standing standing = standings.standing(id.account());
     Decision d = policy.decide(listed, standing);
@@ -436,6 +431,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           changed = true;
         }
       }
+      if (marking != null) {
+        // Watermark and canaries (docs/WATERMARK.md): may force the upstream's switch on.
+        c.marking = marking.plan(id.account(), standing, ep, ar);
+        changed |= c.marking != null && c.marking.requestChanged();
+      }
       if (changed) {
         out = Json.bytes(ar.body());
       }
@@ -455,7 +455,40 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     if (d.action() == Action.THROTTLE) {
       keys.add(new Limiter.Key(Scope.THROTTLE, id.account(), throttled));
     }
-    Limiter.Admission adm = limiter.admit(keys, estimate, System.nanoTime());
+    // Shared limits answer asynchronously; carry on on this request's event loop when they do.
+    byte[] payload = out;
+    ApiRequest request = ar;
+    boolean stripReasoning = strip;
+    boolean dropStreamUsage = dropUsage;
+    Future.fromCompletionStage(
+            limiter.check(keys, estimate, System.nanoTime()), vertx.getOrCreateContext())
+        .onComplete(
+            res -> {
+              try {
+                if (res.failed()) {
+                  throw new IllegalStateException("the limits failed to answer", res.cause());
+                }
+                admitted(c, res.result(), ep, request, stripReasoning, dropStreamUsage, payload);
+              } catch (RuntimeException e) {
+                internalError(c, e);
+              }
+            });
+  }
+
+  private void admitted(
+      Call c,
+      Limiter.Admission adm,
+      Endpoint ep,
+      @Nullable ApiRequest ar,
+      boolean strip,
+      boolean dropUsage,
+      byte @Nullable [] out) {
+    if (c.done) { // the client went away while the limits were asked
+      if (adm instanceof Limiter.Permit p) {
+        p.finish(-1);
+      }
+      return;
+    }
     if (adm instanceof Limiter.Refusal r) {
       metrics.limited(r.scope().id(), r.what());
       HttpServerResponse resp = c.req.response();
@@ -709,6 +742,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       uresp.handler(
           buf -> {
             byte[] out = rr.streamChunk(buf.getBytes(), buf.length());
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              out = m.stream(out);
+            }
             if (out.length == 0) {
               return;
             }
@@ -727,18 +764,26 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           v -> {
             Buffer last = held[0] == null ? Buffer.buffer() : held[0];
             byte[] tail = rr.streamEnd();
+            AnswerMarking m = c.marking;
+            if (m != null) {
+              tail = m.streamEnd(tail);
+            }
             if (tail.length > 0) {
               last.appendBytes(tail);
             }
             finish(c, c.status, rr.usage(), rr.output());
             resp.end(last);
           });
-    } else if (rr.rewrites()) {
+    } else if (rr.rewrites() || c.marking != null) {
       uresp
           .body()
           .onSuccess(
               b -> {
                 byte[] out = rr.body(b.getBytes());
+                AnswerMarking m = c.marking;
+                if (m != null) {
+                  out = m.body(out);
+                }
                 resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length));
                 finish(c, c.status, rr.usage(), rr.output());
                 resp.end(Buffer.buffer(out));
@@ -868,6 +913,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     ApiRequest ar = c.request;
     metrics.request(epId, status, c.decision.action().id(), ar != null && ar.stream(), nanos);
     Identity id = c.identity;
+    AnswerMarking marked = c.marking;
+    if (marked != null) {
+      marked.served(status);
+    }
     // Only exchanges that reached the upstream are evidence of what was harvested.
     Consumer<Exchange> pub = publisher;
     if ((detection != null || pub != null)

@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * before answering), {@code x-standin-chunk-delay-ms} (between stream events), {@code
  * x-standin-status} (answer with that error), {@code x-standin-words} (answer length), {@code
  * x-standin-reasoning: true} (include reasoning content), {@code x-standin-drop: true} (cut the
- * connection after the first stream event).
+ * connection after the first stream event), {@code x-standin-text} (answer with this
+ * percent-encoded text) and {@code x-standin-chunk-chars} (stream it in pieces of this many
+ * characters instead of a word each). The last request received is kept ({@link #lastRequest}).
  */
 public final class StandInUpstream implements AutoCloseable {
   private static final String[] WORDS = {
@@ -205,7 +207,10 @@ public final class StandInUpstream implements AutoCloseable {
     int cap = maxTokens(b);
     int words = (int) Math.max(1, Math.min(cap, header(req, "x-standin-words", defaultWords)));
     boolean reasoning = "true".equals(req.getHeader("x-standin-reasoning"));
-    Answer a = new Answer(model, words, inputTokens(b), reasoning);
+    List<String> pieces = pieces(req);
+    Answer a =
+        new Answer(
+            model, pieces == null ? words : pieces.size(), inputTokens(b), reasoning, pieces);
     switch (path) {
       case "/v1/chat/completions" -> chat(req, b, a, false);
       case "/v1/completions" -> chat(req, b, a, true);
@@ -217,12 +222,44 @@ public final class StandInUpstream implements AutoCloseable {
     }
   }
 
-  private record Answer(String model, int words, int inputTokens, boolean reasoning) {
+  /**
+   * The answer text a test chose ({@code x-standin-text}, percent-encoded UTF-8), cut into stream
+   * pieces of {@code x-standin-chunk-chars} characters, or else a word with its leading whitespace
+   * each; null for the default answer.
+   */
+  private static @Nullable List<String> pieces(HttpServerRequest req) {
+    String t = req.getHeader("x-standin-text");
+    if (t == null) {
+      return null;
+    }
+    String text = java.net.URLDecoder.decode(t, java.nio.charset.StandardCharsets.UTF_8);
+    int n = (int) header(req, "x-standin-chunk-chars", 0);
+    List<String> out = new ArrayList<>();
+    if (n > 0) {
+      for (int i = 0; i < text.length(); i += n) {
+        out.add(text.substring(i, Math.min(text.length(), i + n)));
+      }
+    } else {
+      out.addAll(List.of(text.split("(?<=\\S)(?=\\s)")));
+    }
+    return out;
+  }
+
+  private record Answer(
+      String model, int words, int inputTokens, boolean reasoning, @Nullable List<String> pieces) {
     String word(int i) {
+      List<String> p = pieces;
+      if (p != null) {
+        return p.get(i);
+      }
       return (i == 0 ? "" : " ") + WORDS[i % WORDS.length];
     }
 
     String text() {
+      List<String> p = pieces;
+      if (p != null) {
+        return String.join("", p);
+      }
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < words; i++) {
         sb.append(word(i));
@@ -385,18 +422,62 @@ public final class StandInUpstream implements AutoCloseable {
                   .put("type", "response.created")
                   .put("sequence_number", seq++)
                   .set("response", response(id, a, "in_progress"))));
-      for (int i = 0; i < a.words; i++) {
+      // The real stream's shape: each output item is announced, filled and closed, and every
+      // event carries its item's output_index; a reasoning item (if any) comes first, so the
+      // message is at index 1 then.
+      JsonNode output = done.path("output");
+      for (int idx = 0; idx < output.size(); idx++) {
+        JsonNode item = output.get(idx);
+        boolean message = "message".equals(item.path("type").asText());
+        ObjectNode opened = item.deepCopy();
+        opened.put("status", "in_progress");
+        if (message) {
+          opened.putArray("content");
+        }
         events.add(
             event(
-                "response.output_text.delta",
-                Json.MAPPER
-                    .createObjectNode()
-                    .put("type", "response.output_text.delta")
-                    .put("sequence_number", seq++)
-                    .put("item_id", "msg_" + id)
-                    .put("output_index", 0)
-                    .put("content_index", 0)
-                    .put("delta", a.word(i))));
+                "response.output_item.added",
+                itemEvent("response.output_item.added", seq++, idx).set("item", opened)));
+        if (message) {
+          String itemId = item.path("id").asText();
+          ObjectNode part =
+              Json.MAPPER.createObjectNode().put("type", "output_text").put("text", "");
+          part.putArray("annotations");
+          events.add(
+              event(
+                  "response.content_part.added",
+                  itemEvent("response.content_part.added", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .set("part", part)));
+          for (int i = 0; i < a.words; i++) {
+            events.add(
+                event(
+                    "response.output_text.delta",
+                    itemEvent("response.output_text.delta", seq++, idx)
+                        .put("item_id", itemId)
+                        .put("content_index", 0)
+                        .put("delta", a.word(i))));
+          }
+          events.add(
+              event(
+                  "response.output_text.done",
+                  itemEvent("response.output_text.done", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .put("text", a.text())));
+          events.add(
+              event(
+                  "response.content_part.done",
+                  itemEvent("response.content_part.done", seq++, idx)
+                      .put("item_id", itemId)
+                      .put("content_index", 0)
+                      .set("part", item.path("content").get(0).deepCopy())));
+        }
+        events.add(
+            event(
+                "response.output_item.done",
+                itemEvent("response.output_item.done", seq++, idx).set("item", item.deepCopy())));
       }
       events.add(
           event(
@@ -598,6 +679,15 @@ public final class StandInUpstream implements AutoCloseable {
 
   private static String data(JsonNode n) {
     return "data: " + Json.string(n) + "\n\n";
+  }
+
+  /** A Responses stream event about the output item at {@code outputIndex}. */
+  private static ObjectNode itemEvent(String type, int sequence, int outputIndex) {
+    return Json.MAPPER
+        .createObjectNode()
+        .put("type", type)
+        .put("sequence_number", sequence)
+        .put("output_index", outputIndex);
   }
 
   private static String event(String name, JsonNode n) {

@@ -402,6 +402,59 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void putMarkServing(MarkServing m) {
+    update(
+        "INSERT INTO mark_servings (id, at, account, campaign, key_label, key_fingerprint,"
+            + " endpoint, prompt_hash, canary_hash, words, units, changed, upstream_watermark)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ps -> {
+          ps.setString(1, m.id());
+          ps.setLong(2, m.atMillis());
+          ps.setString(3, m.account());
+          setNullable(ps, 4, m.campaign(), Types.VARCHAR);
+          ps.setString(5, m.keyLabel());
+          ps.setString(6, m.keyFingerprint());
+          ps.setString(7, m.endpoint());
+          ps.setString(8, m.promptHash());
+          setNullable(ps, 9, m.canaryHash(), Types.VARCHAR);
+          ps.setLong(10, m.words());
+          ps.setLong(11, m.units());
+          ps.setLong(12, m.changed());
+          ps.setString(13, m.upstreamWatermark());
+        });
+  }
+
+  @Override
+  public List<MarkServing> markServings(@Nullable String account, int limit) {
+    return query(
+        "SELECT * FROM mark_servings"
+            + (account == null ? "" : " WHERE account = ?")
+            + " ORDER BY at DESC, id DESC LIMIT ?",
+        ps -> {
+          int i = 1;
+          if (account != null) {
+            ps.setString(i++, account);
+          }
+          ps.setInt(i, Math.max(1, Math.min(limit, 100_000)));
+        },
+        rs ->
+            new MarkServing(
+                rs.getString("id"),
+                rs.getLong("at"),
+                rs.getString("account"),
+                rs.getString("campaign"),
+                rs.getString("key_label"),
+                rs.getString("key_fingerprint"),
+                rs.getString("endpoint"),
+                rs.getString("prompt_hash"),
+                rs.getString("canary_hash"),
+                rs.getLong("words"),
+                rs.getLong("units"),
+                rs.getLong("changed"),
+                rs.getString("upstream_watermark")));
+  }
+
+  @Override
   public boolean ping() {
     try (Connection c = ds.getConnection()) {
       return c.isValid(2);

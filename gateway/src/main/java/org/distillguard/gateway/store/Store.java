@@ -49,6 +49,12 @@ public interface Store extends AutoCloseable {
    */
   List<AuditEntry> audit(@Nullable String subjectPrefix, @Nullable String beforeId, int limit);
 
+  /** Records an answer served marked (watermark and/or canary). */
+  void putMarkServing(MarkServing s);
+
+  /** Marked servings, newest first, optionally of one account only. */
+  List<MarkServing> markServings(@Nullable String account, int limit);
+
   /** Cheap round trip for /readyz. */
   boolean ping();
 

@@ -41,6 +41,9 @@ public final class ResponseReader {
   // Anthropic streams: upstream content-block index -> index sent to the client (-1: dropped).
   private final Map<Integer, Integer> blockIndex = new HashMap<>();
   private int nextBlock;
+  private final Map<Integer, Integer> outputIndex = new HashMap<>();
+  private int nextOutput;
+  private int nextSequence;
   private boolean sawStop;
 
   /**
@@ -315,6 +318,7 @@ public final class ResponseReader {
     if (type == null) {
       return null;
     }
+    boolean changed = false;
     switch (type) {
       case "response.output_text.delta" -> appendOutput(Json.text(ev, "delta"));
       case "response.completed", "response.incomplete", "response.failed" -> {
@@ -324,28 +328,53 @@ public final class ResponseReader {
           responsesUsage(r.get("usage"));
           if (stripReasoning) {
             StringBuilder saved = new StringBuilder(output);
-            boolean changed = responsesOutput(r);
+            changed = responsesOutput(r);
             output.setLength(0);
             output.append(saved);
-            if (changed) {
-              return sse(type, ev);
-            }
           }
         }
       }
-      default -> {
-        if (stripReasoning) {
-          if (type.startsWith("response.reasoning")) {
-            return EMPTY;
-          }
-          JsonNode item = ev.get("item");
-          if (item != null && "reasoning".equals(Json.text(item, "type"))) {
-            return EMPTY;
-          }
-        }
+      default -> {}
+    }
+    if (!stripReasoning) {
+      return null;
+    }
+    // Stripping reasoning items leaves the client a stream with holes in it; renumber so that it
+    // reads as if the upstream had never produced them: output_index counts the items the client
+    // sees, as in the final response object, and sequence_number counts the events it gets.
+    if (type.startsWith("response.reasoning")) {
+      return EMPTY;
+    }
+    Integer idx = Json.integer(ev, "output_index");
+    if (idx != null) {
+      if (type.equals("response.output_item.added")) {
+        JsonNode item = ev.get("item");
+        boolean reasoning = item != null && "reasoning".equals(Json.text(item, "type"));
+        outputIndex.put(idx, reasoning ? -1 : nextOutput++);
+      }
+      Integer mapped = outputIndex.get(idx);
+      if (mapped != null && mapped < 0) {
+        return EMPTY;
+      }
+      if (mapped != null && mapped.intValue() != idx.intValue()) {
+        ev.put("output_index", mapped.intValue());
+        changed = true;
+      }
+    } else {
+      JsonNode item = ev.get("item");
+      if (item != null && "reasoning".equals(Json.text(item, "type"))) {
+        return EMPTY;
       }
     }
-    return null;
+    Integer seq = Json.integer(ev, "sequence_number");
+    if (seq != null) {
+      if (seq.intValue() != nextSequence) {
+        ev.put("sequence_number", nextSequence);
+        changed = true;
+      }
+      nextSequence++;
+    }
+    return changed ? sse(type, ev) : null;
   }
 
   private byte @Nullable [] anthropicEvent(@Nullable String name, ObjectNode ev) {

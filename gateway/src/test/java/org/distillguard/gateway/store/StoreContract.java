@@ -77,4 +77,65 @@ abstract class StoreContract {
         .containsExactly("DG-T1", "DG-T0");
     assertThat(s.ping()).isTrue();
   }
+
+  @Test
+  void markServingsKeepHashesAndIdsNewestFirstPerAccount() {
+    Store s = store();
+    s.putMarkServing(
+        new MarkServing(
+            "m1",
+            10,
+            "acct-a",
+            "camp-1",
+            "campaign:camp-1",
+            "00ff",
+            "chat.completions",
+            "ph1",
+            "ch1",
+            120,
+            4,
+            2,
+            "vllm"));
+    s.putMarkServing(
+        new MarkServing(
+            "m2",
+            20,
+            "acct-a",
+            null,
+            "account:acct-a",
+            "0aff",
+            "messages",
+            "ph2",
+            null,
+            80,
+            3,
+            1,
+            "none"));
+    s.putMarkServing(
+        new MarkServing(
+            "m3",
+            15,
+            "acct-b",
+            null,
+            "account:acct-b",
+            "0bff",
+            "responses",
+            "ph3",
+            null,
+            5,
+            0,
+            0,
+            "none"));
+    assertThat(s.markServings("acct-a", 10))
+        .extracting(MarkServing::id)
+        .containsExactly("m2", "m1");
+    assertThat(s.markServings(null, 10))
+        .extracting(MarkServing::id)
+        .containsExactly("m2", "m3", "m1");
+    MarkServing m1 = s.markServings("acct-a", 10).get(1);
+    assertThat(m1.campaign()).isEqualTo("camp-1");
+    assertThat(m1.canaryHash()).isEqualTo("ch1");
+    assertThat(m1.units()).isEqualTo(4);
+    assertThat(s.markServings("acct-a", 10).get(0).canaryHash()).isNull();
+  }
 }

@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.gateway.limits.redis;
+
+import org.jspecify.annotations.NullMarked;
