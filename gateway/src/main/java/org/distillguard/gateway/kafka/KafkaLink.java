@@ -33,7 +33,6 @@ public final class KafkaLink implements AutoCloseable {
   /** How long the publisher thread may wait for topic metadata in {@code send}. */
   private static final long MAX_BLOCK_MS = 500;
 
-  private final KafkaConfig config;
   private final String instance;
   private final @Nullable ExchangePublisher publisher;
   private final @Nullable DecisionFeed feed;
@@ -41,12 +40,10 @@ public final class KafkaLink implements AutoCloseable {
   private @Nullable Timer propagation;
 
   private KafkaLink(
-      KafkaConfig config,
       String instance,
       @Nullable ExchangePublisher publisher,
       @Nullable DecisionFeed feed,
       DecisionBook book) {
-    this.config = config;
     this.instance = instance;
     this.publisher = publisher;
     this.feed = feed;
@@ -107,7 +104,7 @@ public final class KafkaLink implements AutoCloseable {
     } else {
       book = new DecisionBook();
     }
-    KafkaLink link = new KafkaLink(k, instance, pub, feed, book);
+    KafkaLink link = new KafkaLink(instance, pub, feed, book);
     if (feed != null) {
       feed.onApplied(link::observed);
       feed.start();
@@ -341,9 +338,5 @@ public final class KafkaLink implements AutoCloseable {
   @Override
   public void close() {
     close(Duration.ofSeconds(5));
-  }
-
-  KafkaConfig config() {
-    return config;
   }
 }
