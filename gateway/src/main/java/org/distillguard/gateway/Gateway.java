@@ -31,6 +31,8 @@ import org.distillguard.gateway.audit.Audit;
 import org.distillguard.gateway.config.ConfigLoader;
 import org.distillguard.gateway.config.GatewayConfig;
 import org.distillguard.gateway.inline.InlineDetection;
+import org.distillguard.gateway.intel.IntelGate;
+import org.distillguard.gateway.intel.IntelService;
 import org.distillguard.gateway.journal.Journal;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.limits.Limiter;
@@ -61,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final Operations operations;
   private final Directory directory;
   private final @Nullable InlineDetection detection;
+  private final @Nullable IntelService intel;
   private final GatewayMetrics metrics;
   private final Vertx vertx;
   private final HttpClient client;
@@ -146,6 +149,10 @@ public final class Gateway implements AutoCloseable {
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
     this.limiter = new Limiter();
+    this.intel =
+        config.intel.enabled()
+            ? IntelService.start(config.intel, config.baseDir, store, directory, metrics, clock)
+            : null;
     GatewayConfig.Policy p = config.policy;
     Policy policy =
         new Policy(
@@ -162,6 +169,7 @@ public final class Gateway implements AutoCloseable {
             directory,
             () -> lists,
             policy,
+            intel == null ? IntelGate.OFF : intel.gate(),
             limiter,
             new TokenEstimator(config.limits.tokenizer),
             detection,
@@ -332,6 +340,11 @@ public final class Gateway implements AutoCloseable {
     return detection;
   }
 
+  /** Intelligence sharing, when the {@code intel:} section is set. */
+  public @Nullable IntelService intel() {
+    return intel;
+  }
+
   public GatewayMetrics metrics() {
     return metrics;
   }
@@ -377,6 +390,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (detection != null) {
       detection.close();
+    }
+    if (intel != null) {
+      intel.close();
     }
     store.close();
     LOG.info("distillguard gateway stopped");

@@ -128,6 +128,11 @@ public final class IntelNode implements AutoCloseable {
     return new Fingerprints(consortiumKey);
   }
 
+  /** The keyed template sketcher under the consortium key (template matching in the gateway). */
+  public PromptSketcher sketcher() {
+    return new PromptSketcher(consortiumKey);
+  }
+
   public IndicatorStore store() {
     return store;
   }

@@ -171,6 +171,10 @@ public final class ConfigLoader {
     c.admin.token = orEmpty(c.admin.token);
     c.clientIpHeader = orEmpty(c.clientIpHeader);
     c.policy.supportContact = orEmpty(c.policy.supportContact);
+    if (c.intel == null) {
+      c.intel = new GatewayConfig.Intel();
+    }
+    c.intel.config = orEmpty(c.intel.config);
     if (c.limits.accounts == null) {
       c.limits.accounts = new java.util.LinkedHashMap<>();
     }
@@ -234,6 +238,7 @@ public final class ConfigLoader {
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }
+    c.intel.validate(c.baseDir);
   }
 
   /** The JDBC URL to use: the configured one, or the SQLite file next to the config. */
