@@ -252,6 +252,23 @@ public final class IntelNode implements AutoCloseable {
   }
 
   /**
+   * Signs objects this member created (their {@code created_by_ref} is its identity) as one batch,
+   * valid for 90 days, and wraps them in a bundle ready for {@link #publish}: for indicators made
+   * outside {@link #export} (an analyst's, another tool's).
+   */
+  public ObjectNode signedBundle(List<ObjectNode> objects) {
+    long now = clock.millis();
+    new Signer(signingKey, config.identity())
+        .signBatch(objects, now, o -> now + Duration.ofDays(90).toMillis());
+    ObjectNode bundle = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+    bundle.put("type", "bundle");
+    bundle.put("id", StixIds.of("bundle", config.identity(), "signed", Long.toString(now)));
+    com.fasterxml.jackson.databind.node.ArrayNode arr = bundle.putArray("objects");
+    objects.forEach(arr::add);
+    return bundle;
+  }
+
+  /**
    * Starts the background feed the gateway reads its matcher from: polls the peers every {@code
    * interval} and swaps in a new snapshot when anything changed (and at least hourly, for decay).
    * Close the feed before this node.
