@@ -36,6 +36,8 @@ public final class IntelService implements AutoCloseable {
   private final IndicatorFeed feed;
   private final AtomicReference<@Nullable IntelSnapshot> snapshot = new AtomicReference<>();
   private final Sightings sightings = new Sightings();
+  private final java.util.concurrent.atomic.AtomicInteger held =
+      new java.util.concurrent.atomic.AtomicInteger(-1);
   private final ScheduledExecutorService background;
   private final IntelGate gate;
 
@@ -61,7 +63,11 @@ public final class IntelService implements AutoCloseable {
             Duration.ofMillis(config.pollIntervalMs),
             m -> {
               snapshot.set(IntelSnapshot.of(m, sketcher));
-              LOG.info("intel: {} imported indicator(s) in force", m.indicators().size());
+              // Sightings arriving change the store every poll: log only what an operator notices.
+              int n = m.indicators().size();
+              if (held.getAndSet(n) != n) {
+                LOG.info("intel: {} imported indicator(s) held", n);
+              }
             });
     // The feed may already have swapped in a newer snapshot: only fill the gap.
     snapshot.compareAndSet(null, IntelSnapshot.of(feed.current(), sketcher));

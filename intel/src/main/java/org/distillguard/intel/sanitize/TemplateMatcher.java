@@ -25,17 +25,25 @@ import org.jspecify.annotations.Nullable;
  * template minimum at that position (rare). Immutable and thread-safe.
  */
 public final class TemplateMatcher {
-  /** Words of a prompt looked at: bounds the work per request. */
+  /**
+   * Words of a prompt looked at (of its first {@code 25 ×} this many characters): bounds the work.
+   */
   public static final int MAX_WORDS = 160;
 
   /** At least this share of the prompt's shingles must be template shingles. */
   public static final double MIN_PROMPT_SHARE = 0.5;
 
   /** At least this many shared shingles (estimated). */
-  public static final double MIN_OVERLAP = 3;
+  public static final double MIN_OVERLAP = 6;
 
   /** At least this many of the 64 positions must agree. */
-  public static final int MIN_POSITIONS = 4;
+  public static final int MIN_POSITIONS = 8;
+
+  /**
+   * Prompts of fewer shingles are never compared: a short question shares its few shingles with any
+   * large template by chance ("what is the …").
+   */
+  public static final int MIN_SHINGLES = 8;
 
   /** A template a prompt matched: its index in the list given and the estimates. */
   public record Hit(int index, int positions, double overlap, double promptShare) {}
@@ -97,12 +105,18 @@ public final class TemplateMatcher {
     if (count == 0 || prompt.isEmpty()) {
       return null;
     }
-    List<String> words = PromptSketcher.tokens(prompt);
+    // Words are rarely longer than 25 characters: cut before normalizing, so a huge prompt costs
+    // no more than its start.
+    String head = prompt.length() > MAX_WORDS * 25 ? prompt.substring(0, MAX_WORDS * 25) : prompt;
+    List<String> words = PromptSketcher.tokens(head);
     if (words.size() > MAX_WORDS) {
       words = words.subList(0, MAX_WORDS);
     }
+    if (words.size() < MIN_SHINGLES + 2) {
+      return null;
+    }
     List<String> shingles = PromptSketcher.shingles(words);
-    if (shingles.isEmpty()) {
+    if (shingles.size() < MIN_SHINGLES) {
       return null;
     }
     int[] hits = new int[count];
