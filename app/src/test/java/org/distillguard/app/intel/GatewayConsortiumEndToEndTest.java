@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.distillguard.app.Main;
 import org.distillguard.core.event.Exchange;
+import org.distillguard.core.event.Message;
 import org.distillguard.core.io.ExchangeParser;
 import org.distillguard.core.io.LineSource;
 import org.distillguard.gateway.Gateway;
@@ -172,6 +173,11 @@ class GatewayConsortiumEndToEndTest {
           Exchange probe = probeFrom(hydraProbe, ip);
           // Publishes must not be phase-locked to the gateways' polls (the previous trial ended
           // right after one): start each at a random point of the interval.
+          for (Running g : gateways) {
+            assertThat(g.send(probe))
+                .as("trial %d: %s before the publish", t, g.member)
+                .isEqualTo(200);
+          }
           Thread.sleep(jitter.nextInt(1_000));
           long t0 = System.nanoTime();
           JsonNode st =
@@ -253,19 +259,19 @@ class GatewayConsortiumEndToEndTest {
         x.id(),
         x.timeMillis(),
         Running.PROBE,
-        x.org(),
-        x.apiKey(),
+        null,
+        null,
         ip,
         x.userAgent(),
         x.endpoint(),
         x.model(),
         x.params(),
-        x.messages(),
-        x.conversation(),
+        List.of(new Message(Message.USER, "Summarize tomorrow's weather report in two sentences.")),
+        null,
         x.usage(),
-        x.output(),
+        null,
         x.status(),
-        x.accountMeta());
+        org.distillguard.core.event.AccountMeta.NONE);
   }
 
   void writeMembers(List<String> names) throws Exception {
