@@ -58,6 +58,30 @@ public final class IntelGate {
     this(new Parts(snapshot, fingerprints, directory, sightings, refs, clock));
   }
 
+  /**
+   * A gate over snapshots from {@code snapshot} (benchmarks and embedders; the gateway gets its
+   * gate from {@link IntelService}).
+   *
+   * @param auditStore where the first match of an indicator for an account is audited
+   * @param auditWriter runs the audit writes (the store blocks)
+   */
+  public static IntelGate create(
+      Supplier<IntelSnapshot> snapshot,
+      org.distillguard.intel.sanitize.Fingerprints fingerprints,
+      Directory directory,
+      Sightings sightings,
+      org.distillguard.gateway.store.Store auditStore,
+      java.util.concurrent.Executor auditWriter,
+      Clock clock) {
+    return new IntelGate(
+        snapshot,
+        new SubjectFingerprints(fingerprints),
+        directory,
+        sightings,
+        new DecisionRefs(auditStore, auditWriter, clock),
+        clock);
+  }
+
   /** Whether {@code d} was made by imported intelligence (for the metrics' cause). */
   public static boolean decidedByIntel(Decision d) {
     return d.reason().startsWith(REASON);
