@@ -87,7 +87,8 @@ public class IntelGateBenchmark {
     who = new Identity[ACCOUNTS];
     for (int k = 0; k < ACCOUNTS; k++) {
       String pay = "pm_card_" + k;
-      accounts.add(new Account("acct-" + k, null, 0, null, null, null, null, pay, "mail" + k + ".example"));
+      accounts.add(
+          new Account("acct-" + k, null, 0, null, null, null, null, pay, "mail" + k + ".example"));
       who[k] = new Identity("key" + k, "acct-" + k, null, null);
       if (k % 2 == 0) {
         all.add(
@@ -110,7 +111,8 @@ public class IntelGateBenchmark {
       if (k % 2 == 0 && a.match() instanceof Match.IpBlock b && !b.cidr().contains(":")) {
         ips[k] = b.cidr().contains("/") ? b.cidr().substring(0, b.cidr().indexOf('/')) : b.cidr();
       } else {
-        ips[k] = r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
+        ips[k] =
+            r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
       }
     }
     Directory directory = new Directory(false);
@@ -153,7 +155,13 @@ public class IntelGateBenchmark {
     IntelSnapshot templated = IntelSnapshot.of(IndicatorMatcher.of(withTemplates), sketcher);
     gateWithTemplates =
         IntelGate.create(
-            () -> templated, fp, directory, new Sightings(), store, Runnable::run, Clock.systemUTC());
+            () -> templated,
+            fp,
+            directory,
+            new Sightings(),
+            store,
+            Runnable::run,
+            Clock.systemUTC());
     StringBuilder words = new StringBuilder();
     for (int w = 0; w < 60; w++) {
       words.append("word").append(w % 17).append(w % 5 == 0 ? ". " : " ");

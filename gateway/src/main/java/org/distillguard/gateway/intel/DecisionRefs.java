@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import org.distillguard.gateway.audit.Audit;
 import org.distillguard.gateway.store.AuditEntry;
 import org.distillguard.gateway.store.Store;
+import org.distillguard.intel.ingest.Action;
 import org.distillguard.intel.ingest.ActiveIndicator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,18 @@ final class DecisionRefs {
   private final Store store;
   private final Executor writer;
   private final Clock clock;
-  private final ConcurrentHashMap<String, String> refs = new ConcurrentHashMap<>();
+
+  private record Key(String indicator, String account, Action action) {}
+
+  private final ConcurrentHashMap<Key, Decided> refs = new ConcurrentHashMap<>();
+
+  /**
+   * An audited application of an indicator to an account.
+   *
+   * @param decision the decision it makes when it escalates the local one (built once: the request
+   *     path allocates nothing for a repeat)
+   */
+  record Decided(String ref, org.distillguard.gateway.policy.Decision decision) {}
 
   DecisionRefs(Store store, Executor writer, Clock clock) {
     this.store = store;
@@ -34,19 +46,27 @@ final class DecisionRefs {
     this.clock = clock;
   }
 
-  /** The reference of "indicator {@code a} applies to {@code account}", audited once. */
-  String refFor(ActiveIndicator a, String account, String via) {
-    String key = a.id() + '|' + account + '|' + a.action().wire();
-    String ref = refs.get(key);
-    if (ref != null) {
-      return ref;
+  /**
+   * "Indicator {@code a} applies to {@code account}", audited the first time; {@code decision}
+   * makes the decision quoting the audit reference (called once per audit entry).
+   */
+  Decided refFor(
+      ActiveIndicator a,
+      String account,
+      String via,
+      java.util.function.Function<String, org.distillguard.gateway.policy.Decision> decision) {
+    Key key = new Key(a.id(), account, a.action());
+    Decided known = refs.get(key);
+    if (known != null) {
+      return known;
     }
     long now = clock.millis();
     String fresh = Audit.newId(now);
     if (refs.size() >= MAX_ENTRIES) {
       refs.clear();
     }
-    String prev = refs.putIfAbsent(key, fresh);
+    Decided made = new Decided(fresh, decision.apply(fresh));
+    Decided prev = refs.putIfAbsent(key, made);
     if (prev != null) {
       return prev;
     }
@@ -74,6 +94,6 @@ final class DecisionRefs {
             LOG.warn("intel: audit entry {} not written: {}", fresh, ex.toString());
           }
         });
-    return fresh;
+    return made;
   }
 }

@@ -143,25 +143,30 @@ public final class IntelGate {
       return local;
     }
     ActiveIndicator a = best.indicator();
-    String ref = p.refs.refFor(a, who.account(), best.via());
-    Action act = gatewayAction(a.action());
-    if (act.compareTo(local.action()) <= 0) {
-      return local;
-    }
-    return new Decision(
-        act,
-        REASON
-            + a.id()
-            + " from "
-            + a.peer()
-            + " ("
-            + a.kind()
-            + " via "
-            + best.via()
-            + ", confidence "
-            + a.confidence()
-            + ")",
-        ref);
+    String via = best.via();
+    Decision d =
+        p.refs
+            .refFor(
+                a,
+                who.account(),
+                via,
+                ref ->
+                    new Decision(
+                        gatewayAction(a.action()),
+                        REASON
+                            + a.id()
+                            + " from "
+                            + a.peer()
+                            + " ("
+                            + a.kind()
+                            + " via "
+                            + via
+                            + ", confidence "
+                            + a.confidence()
+                            + ")",
+                        ref))
+            .decision();
+    return d.action().compareTo(local.action()) <= 0 ? local : d;
   }
 
   private static final org.distillguard.intel.ingest.Action BLOCK =
