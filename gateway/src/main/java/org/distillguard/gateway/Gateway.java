@@ -31,6 +31,8 @@ import org.distillguard.gateway.audit.Audit;
 import org.distillguard.gateway.config.ConfigLoader;
 import org.distillguard.gateway.config.GatewayConfig;
 import org.distillguard.gateway.inline.InlineDetection;
+import org.distillguard.gateway.intel.IntelGate;
+import org.distillguard.gateway.intel.IntelService;
 import org.distillguard.gateway.journal.Journal;
 import org.distillguard.gateway.kafka.KafkaLink;
 import org.distillguard.gateway.keys.Directory;
@@ -68,6 +70,7 @@ public final class Gateway implements AutoCloseable {
   private final Directory directory;
   private final @Nullable InlineDetection detection;
   private final @Nullable Marking marking;
+  private final @Nullable IntelService intel;
   private final GatewayMetrics metrics;
   private final Vertx vertx;
   private final HttpClient client;
@@ -159,6 +162,10 @@ public final class Gateway implements AutoCloseable {
             new PoolOptions().setHttp1MaxSize(maxConn).setMaxWaitQueueSize(-1));
     this.limiter = limits(config.limits.shared);
     this.marking = Marking.from(config, store, clock);
+    this.intel =
+        config.intel.enabled()
+            ? IntelService.start(config.intel, config.baseDir, store, directory, metrics, clock)
+            : null;
     GatewayConfig.Policy p = config.policy;
     Policy policy =
         new Policy(
@@ -175,6 +182,7 @@ public final class Gateway implements AutoCloseable {
             directory,
             () -> lists,
             policy,
+            intel == null ? IntelGate.OFF : intel.gate(),
             limiter,
             new TokenEstimator(config.limits.tokenizer),
             detection,
@@ -422,6 +430,11 @@ public final class Gateway implements AutoCloseable {
     return detection;
   }
 
+  /** Intelligence sharing, when the {@code intel:} section is set. */
+  public @Nullable IntelService intel() {
+    return intel;
+  }
+
   public GatewayMetrics metrics() {
     return metrics;
   }
@@ -482,6 +495,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (kafka != null) {
       kafka.close(Duration.ofSeconds(Math.min(10, Math.max(1, config.shutdownGraceSeconds))));
+    }
+    if (intel != null) {
+      intel.close();
     }
     store.close();
     LOG.info("distillguard gateway stopped");

@@ -128,6 +128,11 @@ public final class IntelNode implements AutoCloseable {
     return new Fingerprints(consortiumKey);
   }
 
+  /** The keyed template sketcher under the consortium key (template matching in the gateway). */
+  public PromptSketcher sketcher() {
+    return new PromptSketcher(consortiumKey);
+  }
+
   public IndicatorStore store() {
     return store;
   }
@@ -243,6 +248,55 @@ public final class IntelNode implements AutoCloseable {
         .signBatch(objects, now, o -> now + Duration.ofDays(90).toMillis());
     objects.forEach(arr::add);
     bundle.put("id", StixIds.of("bundle", config.identity(), "sightings", Long.toString(now)));
+    return bundle;
+  }
+
+  /**
+   * A new indicator by this member, unsigned (sign it with {@link #signedBundle}): for an analyst's
+   * indicator made outside {@link #export}. Its id derives from the member and the pattern, like
+   * exported ones, so publishing the same pattern again makes a new version of the same indicator.
+   *
+   * @param kind the DistillGuard kind ({@code ip_prefix}, {@code payment_fp}, …)
+   */
+  public ObjectNode indicator(String pattern, String kind, int confidence, Duration validFor) {
+    long now = clock.millis();
+    ObjectNode o = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+    o.put("type", "indicator");
+    o.put("spec_version", "2.1");
+    o.put("id", StixIds.of("indicator", config.identity(), pattern));
+    o.put("created_by_ref", config.identity());
+    o.put("created", org.distillguard.intel.stix.StixTime.format(now));
+    o.put("modified", org.distillguard.intel.stix.StixTime.format(now));
+    o.put("name", kind + " indicator");
+    o.putArray("indicator_types").add("malicious-activity");
+    o.put("pattern", pattern);
+    o.put("pattern_type", "stix");
+    o.put("pattern_version", "2.1");
+    o.put("valid_from", org.distillguard.intel.stix.StixTime.format(now));
+    o.put("valid_until", org.distillguard.intel.stix.StixTime.format(now + validFor.toMillis()));
+    o.put("confidence", Math.max(0, Math.min(100, confidence)));
+    o.putArray("object_marking_refs").add(config.tlp().id());
+    ObjectNode ext =
+        o.putObject("extensions").putObject(org.distillguard.intel.stix.Extensions.INTEL);
+    ext.put("extension_type", "property-extension");
+    ext.put("kind", kind);
+    return o;
+  }
+
+  /**
+   * Signs objects this member created (their {@code created_by_ref} is its identity) as one batch,
+   * valid for 90 days, and wraps them in a bundle ready for {@link #publish}: for indicators made
+   * outside {@link #export} (an analyst's, another tool's).
+   */
+  public ObjectNode signedBundle(List<ObjectNode> objects) {
+    long now = clock.millis();
+    new Signer(signingKey, config.identity())
+        .signBatch(objects, now, o -> now + Duration.ofDays(90).toMillis());
+    ObjectNode bundle = org.distillguard.intel.stix.Json.MAPPER.createObjectNode();
+    bundle.put("type", "bundle");
+    bundle.put("id", StixIds.of("bundle", config.identity(), "signed", Long.toString(now)));
+    com.fasterxml.jackson.databind.node.ArrayNode arr = bundle.putArray("objects");
+    objects.forEach(arr::add);
     return bundle;
   }
 

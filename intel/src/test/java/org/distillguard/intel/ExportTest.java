@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.distillguard.intel.pattern.StixPatterns;
+import org.distillguard.intel.sanitize.Fingerprints.Kind;
 import org.distillguard.intel.stix.Extensions;
 import org.distillguard.intel.stix.Json;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +83,15 @@ class ExportTest {
         .anyMatch(p -> p.contains("kind = 'email_domain'"))
         .anyMatch(p -> p.contains("kind = 'system_prompt'"))
         .anyMatch(p -> p.contains("kind = 'client'"));
+    // Identifiers bystanders share (the SDK everyone uses, the benign accounts' mail domain, the
+    // neighbour's card) identify no campaign and are not published.
+    org.distillguard.intel.sanitize.Fingerprints fp =
+        new org.distillguard.intel.sanitize.Fingerprints(Fixture.consortiumKey());
+    assertThat(String.join("\n", patterns))
+        .contains(fp.of(Kind.CLIENT, Fixture.HYDRA_CLIENT))
+        .doesNotContain(fp.of(Kind.CLIENT, "OpenAI/Python 1.54.0"))
+        .doesNotContain(fp.of(Kind.EMAIL_DOMAIN, "gmail.example"))
+        .doesNotContain(fp.of(Kind.PAYMENT, "pf-neighbour-card-000111"));
     assertThat(ofType("relationship"))
         .allMatch(r -> r.get("relationship_type").asText().equals("indicates"));
     assertThat(ofType("sighting")).isNotEmpty();

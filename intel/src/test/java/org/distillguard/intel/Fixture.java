@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * accounts. Keys are derived from fixed seeds so that output is reproducible.
  */
 public final class Fixture {
+  /** The hydra's distinctive client string. */
+  public static final String HYDRA_CLIENT = "harvest-kit/0.9 (+ops)";
+
   public static final long NOW = StixTime.parseMillis("2026-11-06T00:00:00.000Z");
   public static final String PAYMENT = "pf-9a1c02ff-card-7731-4400-aa";
   public static final String EMAIL_DOMAIN = "tmpmail-campaign-operator.example";
@@ -163,7 +166,11 @@ public final class Fixture {
             + "{\"type\":\"email_domain\",\"value\":\""
             + EMAIL_DOMAIN
             + "\",\"accounts\":8},"
-            + "{\"type\":\"client\",\"value\":\"OpenAI/Python 1.54.0\",\"accounts\":8},"
+            + "{\"type\":\"client\",\"value\":\""
+            + HYDRA_CLIENT
+            + "\",\"accounts\":8},"
+            // shared with bystanders in the logs: must not be published
+            + "{\"type\":\"client\",\"value\":\"OpenAI/Python 1.54.0\",\"accounts\":2},"
             + "{\"type\":\"template\",\"value\":\"3f9a0c11aa22bb33\",\"accounts\":8},"
             + "{\"type\":\"system_prompt\",\"value\":\"77ab00ff11ee22dd\",\"accounts\":8}],"
             + "\"members\":[{\"account\":\""
@@ -190,7 +197,9 @@ public final class Fixture {
         StixTime.format(StixTime.parseMillis("2026-11-03T14:02:11.250Z") + n * 60_000L + i));
     o.put("account", acct);
     o.put("ip", ip);
-    o.put("user_agent", "OpenAI/Python 1.54.0");
+    // The hydra runs its own harvesting client; everyone else a popular SDK (shared by bystanders,
+    // so never published).
+    o.put("user_agent", acct.startsWith("acct-hydra-") ? HYDRA_CLIENT : "OpenAI/Python 1.54.0");
     var msgs = o.putArray("messages");
     if (system != null) {
       msgs.addObject().put("role", "system").put("content", system);

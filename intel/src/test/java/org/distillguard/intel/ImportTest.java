@@ -134,6 +134,31 @@ class ImportTest {
   }
 
   @Test
+  void aSignedObjectThatBreaksItsOasisSchemaIsRejectedAloneWithTheSchemasReason() throws Exception {
+    ArrayNode objects = (ArrayNode) bundle.get("objects");
+    ObjectNode victim = null;
+    for (JsonNode o : objects) {
+      if (o.get("pattern") != null && o.get("pattern").asText().contains("198.18.4.0/24")) {
+        victim = (ObjectNode) o;
+      }
+    }
+    ObjectNode v = Objects.requireNonNull(victim);
+    // Structurally fine (id, timestamps, pattern, a valid signature by a pinned peer), but the
+    // OASIS indicator schema bounds confidence to 0..100 and wants indicator_types as a list.
+    v.put("confidence", 150);
+    v.put("indicator_types", "malicious-activity");
+    ((ObjectNode) v.get("extensions")).remove(Extensions.SIGNATURE);
+    a.signer.signBatch(List.of(v), Fixture.NOW, o -> Fixture.NOW + Duration.ofDays(30).toMillis());
+    Importer.Report r = importer.importBundle(bundle, "bundle.json", now());
+    assertThat(r.rejected()).hasSize(1);
+    assertThat(r.rejected().get(0).id()).isEqualTo(v.get("id").asText());
+    assertThat(r.rejected().get(0).reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(r.rejected().get(0).detail()).startsWith("OASIS schema of indicator: ");
+    assertThat(r.accepted()).isEqualTo(objects.size() - 5);
+    assertThat(matcher().matchIp("198.18.4.77")).isNull();
+  }
+
+  @Test
   void unsignedUnknownAndExpiredContentIsRejectedWithItsReason() throws Exception {
     ObjectNode mal = fx.export(mallory);
     Importer.Report r = importer.importBundle(mal, "bundle.json", now());

@@ -202,9 +202,23 @@ public final class KeysCommand implements Runnable {
     @Option(names = "--note")
     @Nullable String note;
 
+    @Option(
+        names = "--payment-fp",
+        description =
+            "Your own opaque fingerprint of the account's payment instrument (never the card),"
+                + " matched against the consortium's keyed fingerprints; '' clears it.")
+    @Nullable String paymentFp;
+
+    @Option(
+        names = "--email-domain",
+        description = "Domain of the account's e-mail address (for intel matching); '' clears it.")
+    @Nullable String emailDomain;
+
     @Override
     void run(Operations ops, PrintWriter out) throws Operations.Rejected {
-      Account a = ops.putAccount(StoreOptions.actor(), id, org, rpm, tpm, concurrency, note);
+      Account a =
+          ops.putAccount(
+              StoreOptions.actor(), id, org, rpm, tpm, concurrency, note, paymentFp, emailDomain);
       out.println(
           "account "
               + a.id()
@@ -215,7 +229,11 @@ public final class KeysCommand implements Runnable {
               + " tpm="
               + or(a.tpm())
               + " concurrency="
-              + or(a.concurrency()));
+              + or(a.concurrency())
+              + " payment_fp="
+              + (a.paymentFp() == null ? "-" : "set")
+              + " email_domain="
+              + or(a.emailDomain()));
     }
   }
 

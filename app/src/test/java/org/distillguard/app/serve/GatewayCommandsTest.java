@@ -61,6 +61,14 @@ class GatewayCommandsTest {
     assertThat(again.err()).contains("already revoked");
 
     assertThat(run("keys", "account", "-c", c, "acct-cli", "--rpm", "30").out()).contains("rpm=30");
+    // Enrichment for intelligence matching; a later update without it keeps it.
+    assertThat(run("keys", "account", "-c", c, "acct-cli", "--payment-fp", "pm_card_x1").out())
+        .contains("payment_fp=set");
+    assertThat(run("keys", "account", "-c", c, "acct-cli", "--email-domain", "example.org").out())
+        .contains("payment_fp=set")
+        .contains("email_domain=example.org");
+    assertThat(run("keys", "account", "-c", c, "acct-cli", "--payment-fp", "").out())
+        .contains("payment_fp=-");
     run("keys", "create", "-c", c, "--account", "acct-cli");
     run("keys", "create", "-c", c, "--account", "acct-cli");
     Run whole = run("keys", "revoke", "-c", c, "--account", "acct-cli", "--reason", "fraud");

@@ -238,7 +238,9 @@ public final class AdminApi implements Handler<HttpServerRequest> {
           b.hasNonNull("rpm") ? b.get("rpm").asInt() : null,
           b.hasNonNull("tpm") ? b.get("tpm").asLong() : null,
           b.hasNonNull("concurrency") ? b.get("concurrency").asInt() : null,
-          opt(b, "note"));
+          opt(b, "note"),
+          opt(b, "payment_fp"),
+          opt(b, "email_domain"));
     }
     throw new Problem(405, method + " not allowed here");
   }

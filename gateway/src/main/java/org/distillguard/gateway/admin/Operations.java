@@ -50,6 +50,25 @@ public final class Operations {
       @Nullable Integer concurrency,
       @Nullable String note)
       throws Rejected {
+    return putAccount(actor, id, org, rpm, tpm, concurrency, note, null, null);
+  }
+
+  /**
+   * Creates or updates an account with its enrichment for intelligence matching: {@code paymentFp}
+   * (the provider's own opaque payment fingerprint) and {@code emailDomain}; null keeps what is
+   * stored, an empty string clears it.
+   */
+  public Account putAccount(
+      String actor,
+      String id,
+      @Nullable String org,
+      @Nullable Integer rpm,
+      @Nullable Long tpm,
+      @Nullable Integer concurrency,
+      @Nullable String note,
+      @Nullable String paymentFp,
+      @Nullable String emailDomain)
+      throws Rejected {
     checkId("account", id);
     String problem =
         LimitSpec.problem(
@@ -61,14 +80,37 @@ public final class Operations {
     }
     Optional<Account> before = store.account(id);
     long created = before.map(Account::createdMillis).orElse(audit.clock().millis());
-    Account a = new Account(id, org, created, rpm, tpm, concurrency, note);
+    String pay = paymentFp != null ? paymentFp : before.map(Account::paymentFp).orElse(null);
+    String mail = emailDomain != null ? emailDomain : before.map(Account::emailDomain).orElse(null);
+    Account a =
+        new Account(
+            id,
+            org,
+            created,
+            rpm,
+            tpm,
+            concurrency,
+            note,
+            pay == null || pay.isBlank() ? null : pay.strip(),
+            mail == null || mail.isBlank() ? null : mail.strip());
     store.putAccount(a);
     audit.record(
         actor,
         before.isPresent() ? "account.update" : "account.create",
         "account:" + id,
         note,
-        "org=" + org + " rpm=" + rpm + " tpm=" + tpm + " concurrency=" + concurrency);
+        "org="
+            + org
+            + " rpm="
+            + rpm
+            + " tpm="
+            + tpm
+            + " concurrency="
+            + concurrency
+            + " payment_fp="
+            + (a.paymentFp() == null ? "none" : "set")
+            + " email_domain="
+            + a.emailDomain());
     return a;
   }
 

@@ -184,6 +184,10 @@ public final class ConfigLoader {
     if (m.accounts == null) {
       m.accounts = new java.util.ArrayList<>();
     }
+    if (c.intel == null) {
+      c.intel = new GatewayConfig.Intel();
+    }
+    c.intel.config = orEmpty(c.intel.config);
     if (c.limits.accounts == null) {
       c.limits.accounts = new java.util.LinkedHashMap<>();
     }
@@ -264,6 +268,7 @@ public final class ConfigLoader {
     if (c.detector.queueCapacity < 16) {
       throw new ConfigException("detector.queue_capacity must be at least 16");
     }
+    c.intel.validate(c.baseDir);
     String kafkaProblem = c.kafka.problem();
     if (kafkaProblem != null) {
       throw new ConfigException(kafkaProblem);

@@ -56,6 +56,9 @@ public final class GatewayConfig {
   public org.distillguard.gateway.kafka.KafkaConfig kafka =
       new org.distillguard.gateway.kafka.KafkaConfig();
 
+  /** Indicators imported from the consortium (docs/INTEL.md); off while {@code config} is empty. */
+  public Intel intel = new Intel();
+
   /** Seconds that a graceful shutdown waits for in-flight requests and streams to finish. */
   @JsonProperty("shutdown_grace_seconds")
   public int shutdownGraceSeconds = 30;
@@ -419,5 +422,61 @@ public final class GatewayConfig {
      */
     @JsonProperty("upstream_watermark")
     public String upstreamWatermark = "none";
+  }
+
+  /**
+   * Intelligence sharing in the gateway: the member's {@code distillguard intel} configuration
+   * (peers to poll over TAXII, pinned keys, import policy), how often to poll, and whether to serve
+   * the member's own TAXII collection (where the gateway's sightings are published) in-process.
+   */
+  public static final class Intel {
+    /** The member's intelligence configuration file (JSON, docs/INTEL.md); empty: intel off. */
+    public String config = "";
+
+    /** How often the peers are polled and a new indicator snapshot swapped in. */
+    @JsonProperty("poll_interval_ms")
+    public long pollIntervalMs = 1_000;
+
+    /**
+     * Run the member's TAXII 2.1 server (the {@code server} of its intel configuration) inside the
+     * gateway. Off: the gateway posts its sightings to that server, run by {@code distillguard
+     * intel serve --poll-interval 0}.
+     */
+    public boolean serve = true;
+
+    /** How often matches are published back as STIX sightings; 0: never. */
+    @JsonProperty("sightings_interval_ms")
+    public long sightingsIntervalMs = 10_000;
+
+    /** Compare request prompts with campaigns' keyed template sketches. */
+    public boolean templates = true;
+
+    public boolean enabled() {
+      return !config.isEmpty();
+    }
+
+    /** Checks the values and that the intel configuration file reads. */
+    public void validate(Path baseDir) throws ConfigException {
+      if (!enabled()) {
+        return;
+      }
+      if (pollIntervalMs < 50) {
+        throw new ConfigException("intel.poll_interval_ms must be at least 50");
+      }
+      if (sightingsIntervalMs < 0) {
+        throw new ConfigException("intel.sightings_interval_ms must be 0 (never) or more");
+      }
+      try {
+        org.distillguard.intel.IntelConfig.read(file(baseDir));
+      } catch (org.distillguard.intel.IntelConfig.ConfigException e) {
+        throw new ConfigException("intel.config: " + e.getMessage());
+      }
+    }
+
+    /** The intel configuration file, resolved against the gateway configuration's directory. */
+    public Path file(Path baseDir) {
+      Path p = Path.of(config);
+      return p.isAbsolute() ? p : baseDir.resolve(p);
+    }
   }
 }

@@ -32,6 +32,7 @@ import org.distillguard.core.event.Exchange;
 import org.distillguard.core.event.Usage;
 import org.distillguard.gateway.config.GatewayConfig;
 import org.distillguard.gateway.inline.InlineDetection;
+import org.distillguard.gateway.intel.IntelGate;
 import org.distillguard.gateway.keys.Directory;
 import org.distillguard.gateway.keys.Identity;
 import org.distillguard.gateway.limits.LimitSpec;
@@ -113,6 +114,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Directory directory;
   private final Supplier<AccessLists> lists;
   private final Policy policy;
+  private final IntelGate intel;
   private final Degrader degrader;
   private final RateLimits limiter;
   private final TokenEstimator estimator;
@@ -140,6 +142,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Directory directory,
       Supplier<AccessLists> lists,
       Policy policy,
+      IntelGate intel,
       RateLimits limiter,
       TokenEstimator estimator,
       @Nullable InlineDetection detection,
@@ -153,6 +156,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.directory = directory;
     this.lists = lists;
     this.policy = policy;
+    this.intel = intel;
     GatewayConfig.Degrade d = config.policy.degrade;
     this.degrader = new Degrader(d.maxTokens, d.refuseN, d.refuseLogprobs, d.stripReasoning);
     this.limiter = limiter;
@@ -396,10 +400,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     byte[] ip = Cidr.literal(c.ip);
     ListEntry listed = lists.get().match(id.account(), id.keyId(), id.org(), ip);
     Standing standing = standings.standing(id.account());
-    Decision d = policy.decide(listed, standing);
+    Decision d = intel.decide(policy.decide(listed, standing), listed, id, c.ip, ar);
     c.decision = d;
     if (d.action() != Action.ALLOW || listed != null) {
-      metrics.decision(d.action().id(), listed != null ? "list" : cause(standing));
+      String cause = IntelGate.decidedByIntel(d) ? "intel" : cause(standing);
+      metrics.decision(d.action().id(), listed != null ? "list" : cause);
     }
     if (d.action() == Action.BLOCK) {
       fail(c, 403, blockMessage(id.account(), d), "policy_blocked");
@@ -541,7 +546,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     Account a = directory.account(account);
     return a == null
         ? AccountMeta.NONE
-        : new AccountMeta(a.createdMillis(), null, null, null, null);
+        : new AccountMeta(a.createdMillis(), a.paymentFp(), a.emailDomain(), null, null);
   }
 
   private static String cause(@Nullable Standing s) {

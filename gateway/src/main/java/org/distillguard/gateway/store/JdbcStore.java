@@ -162,10 +162,11 @@ public final class JdbcStore implements Store {
   @Override
   public void putAccount(Account a) {
     update(
-        "INSERT INTO accounts (id, org, created_at, rpm, tpm, concurrency, note)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET org = excluded.org,"
-            + " rpm = excluded.rpm, tpm = excluded.tpm, concurrency = excluded.concurrency,"
-            + " note = excluded.note",
+        "INSERT INTO accounts (id, org, created_at, rpm, tpm, concurrency, note, payment_fp,"
+            + " email_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            + " org = excluded.org, rpm = excluded.rpm, tpm = excluded.tpm,"
+            + " concurrency = excluded.concurrency, note = excluded.note,"
+            + " payment_fp = excluded.payment_fp, email_domain = excluded.email_domain",
         ps -> {
           ps.setString(1, a.id());
           setNullable(ps, 2, a.org(), Types.VARCHAR);
@@ -174,6 +175,8 @@ public final class JdbcStore implements Store {
           setNullable(ps, 5, a.tpm(), Types.BIGINT);
           setNullable(ps, 6, a.concurrency(), Types.INTEGER);
           setNullable(ps, 7, a.note(), Types.VARCHAR);
+          setNullable(ps, 8, a.paymentFp(), Types.VARCHAR);
+          setNullable(ps, 9, a.emailDomain(), Types.VARCHAR);
         });
   }
 
@@ -185,7 +188,9 @@ public final class JdbcStore implements Store {
         nullableInt(rs, "rpm"),
         nullableLong(rs, "tpm"),
         nullableInt(rs, "concurrency"),
-        rs.getString("note"));
+        rs.getString("note"),
+        rs.getString("payment_fp"),
+        rs.getString("email_domain"));
   }
 
   @Override

@@ -159,7 +159,7 @@ public final class BundleExporter {
           }
           continue;
         }
-        Ind ind = fromShared(si);
+        Ind ind = fromShared(si, logs);
         if (ind != null) {
           double share = Math.min(1, si.accounts() / (double) size);
           merge(
@@ -179,8 +179,8 @@ public final class BundleExporter {
       for (Map.Entry<String, Integer> e :
           shared(c.accounts(), logs, ev -> ev.prefixes).entrySet()) {
         if (e.getValue() >= minShared) {
-          Ind ind = ipIndicator(e.getKey());
-          if (ind != null) {
+          // A block the campaign shares may also carry bystanders: then only its exact addresses.
+          for (Ind ind : ipIndicators(e.getKey(), c.accounts(), logs)) {
             merge(
                 indicators,
                 ind,
@@ -199,7 +199,7 @@ public final class BundleExporter {
       fields.put(Kind.SYSTEM_PROMPT, ev -> ev.systemPrompts);
       for (Map.Entry<Kind, Function<AccountEvidence, Map<String, Integer>>> f : fields.entrySet()) {
         for (Map.Entry<String, Integer> e : shared(c.accounts(), logs, f.getValue()).entrySet()) {
-          if (e.getValue() >= minShared) {
+          if (e.getValue() >= minShared && logs.valueBystanders(f.getKey(), e.getKey()) == 0) {
             Ind ind = fingerprintIndicator(f.getKey(), e.getKey());
             merge(
                 indicators,
@@ -228,10 +228,14 @@ public final class BundleExporter {
           }
         }
         for (String p : ev.payments.keySet()) {
-          mergeSingle(indicators, fingerprintIndicator(Kind.PAYMENT, p), t, conf);
+          if (logs.valueBystanders(Kind.PAYMENT, p) == 0) {
+            mergeSingle(indicators, fingerprintIndicator(Kind.PAYMENT, p), t, conf);
+          }
         }
         for (String p : ev.emailDomains.keySet()) {
-          mergeSingle(indicators, fingerprintIndicator(Kind.EMAIL_DOMAIN, p), t, conf);
+          if (logs.valueBystanders(Kind.EMAIL_DOMAIN, p) == 0) {
+            mergeSingle(indicators, fingerprintIndicator(Kind.EMAIL_DOMAIN, p), t, conf);
+          }
         }
         latest = Math.max(latest, t);
       }
@@ -318,7 +322,17 @@ public final class BundleExporter {
     return out;
   }
 
-  private @Nullable Ind fromShared(SharedIndicator si) {
+  private @Nullable Ind fromShared(SharedIndicator si, LogEvidence logs) {
+    @Nullable Kind kind =
+        switch (si.type()) {
+          case "payment_fp" -> Kind.PAYMENT;
+          case "email_domain" -> Kind.EMAIL_DOMAIN;
+          case "client" -> Kind.CLIENT;
+          default -> null;
+        };
+    if (kind != null && logs.valueBystanders(kind, si.value()) > 0) {
+      return null; // shared with accounts that are not published: identifies no campaign
+    }
     return switch (si.type()) {
       case "ip_prefix" -> ipIndicator(si.value());
       case "payment_fp" -> fingerprintIndicator(Kind.PAYMENT, si.value());

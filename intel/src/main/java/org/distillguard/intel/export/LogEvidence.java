@@ -14,6 +14,7 @@ import org.distillguard.core.io.ExchangeParser;
 import org.distillguard.core.io.InputException;
 import org.distillguard.core.io.LineSource;
 import org.distillguard.core.io.MalformedExchangeException;
+import org.distillguard.intel.sanitize.Fingerprints.Kind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -133,6 +134,10 @@ public final class LogEvidence {
 
   /** Notes an exchange of an account that is not published. */
   public void bystander(Exchange x) {
+    noteValue(Kind.PAYMENT, x.accountMeta().paymentFp(), x.account());
+    noteValue(Kind.EMAIL_DOMAIN, x.accountMeta().emailDomain(), x.account());
+    noteValue(Kind.CLIENT, x.userAgent(), x.account());
+    noteValue(Kind.SYSTEM_PROMPT, x.systemPrompt(), x.account());
     String prefix = prefixOf(x.ip());
     if (prefix == null) {
       return;
@@ -145,6 +150,23 @@ public final class LogEvidence {
         note(a.toPrefixBlock(64).toCanonicalString(), x.account());
       }
     }
+  }
+
+  private void noteValue(Kind kind, @Nullable String value, String account) {
+    if (value != null && !value.isBlank()) {
+      note(kind.wire() + '\0' + value, account);
+    }
+  }
+
+  /**
+   * How many unpublished accounts (at most 8 counted) used the identifier {@code value} of {@code
+   * kind}: a payment instrument, e-mail domain, client or system prompt that bystanders share (a
+   * free-mail domain, a popular SDK's user agent, a company card) identifies no campaign and must
+   * not be published.
+   */
+  public int valueBystanders(Kind kind, String value) {
+    Set<String> s = bystanders.get(kind.wire() + '\0' + value);
+    return s == null ? 0 : s.size();
   }
 
   private void note(String block, String account) {

@@ -136,6 +136,10 @@ public final class Importer {
     }
   }
 
+  /** The OASIS JSON schemas, checked at run time on every imported object of a standard type. */
+  private static final org.distillguard.intel.stix.StixSchemaCheck SCHEMAS =
+      new org.distillguard.intel.stix.StixSchemaCheck();
+
   private record Outcome(@Nullable Rejection rejection, boolean duplicate, String peer) {}
 
   private Outcome check(JsonNode o, long now) {
@@ -211,6 +215,11 @@ public final class Importer {
           peer,
           Reason.REPLAYED,
           "older than held version " + StixTime.format(latest.modified()));
+    }
+    // Last: only new versions pay for it (a page fetched again is all duplicates).
+    String schemaError = SCHEMAS.firstError(o);
+    if (schemaError != null) {
+      return reject(id, peer, Reason.MALFORMED, "OASIS schema of " + type + ": " + schemaError);
     }
     return new Outcome(null, false, peer);
   }

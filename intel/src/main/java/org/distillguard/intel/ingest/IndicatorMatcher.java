@@ -35,20 +35,28 @@ public final class IndicatorMatcher {
   private final Map<Integer, ActiveIndicator>[] v4;
   private final int[] v6Lengths;
   private final Map<Object, ActiveIndicator>[] v6;
-  private final Map<String, ActiveIndicator> fingerprints;
+
+  /** Kind, then value: a lookup allocates nothing, and a kind nobody published costs one probe. */
+  private final Map<String, Map<String, ActiveIndicator>> fingerprints;
+
+  private final List<ActiveIndicator> templates;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private IndicatorMatcher(List<ActiveIndicator> all) {
     this.all = List.copyOf(all);
     Map<Integer, ActiveIndicator>[] v4maps = new Map[33];
     Map<Object, ActiveIndicator>[] v6maps = new Map[129];
-    Map<String, ActiveIndicator> fp = new HashMap<>();
+    Map<String, Map<String, ActiveIndicator>> fp = new HashMap<>();
+    List<ActiveIndicator> tpl = new ArrayList<>();
     for (ActiveIndicator a : all) {
       if (a.action() == Action.NONE || a.match() == null) {
         continue;
       }
-      if (a.match() instanceof Match.Fingerprint f) {
-        fp.merge(f.kind() + '\0' + f.value(), a, IndicatorMatcher::stronger);
+      if (a.match() instanceof Match.Template) {
+        tpl.add(a);
+      } else if (a.match() instanceof Match.Fingerprint f) {
+        fp.computeIfAbsent(f.kind(), k -> new HashMap<>())
+            .merge(f.value(), a, IndicatorMatcher::stronger);
       } else if (a.match() instanceof Match.IpBlock ip) {
         IPAddress addr = new IPAddressString(ip.cidr()).getAddress();
         if (addr == null) {
@@ -79,6 +87,7 @@ public final class IndicatorMatcher {
     this.v4Lengths = lengths(v4maps);
     this.v6Lengths = lengths(v6maps);
     this.fingerprints = fp;
+    this.templates = List.copyOf(tpl);
   }
 
   /** Decides every held indicator under {@code policy} at time {@code now}. */
@@ -114,8 +123,66 @@ public final class IndicatorMatcher {
       int eff = policy.effectiveConfidence(confidence, confirmations, h.modified(), now);
       out.add(new ActiveIndicator(id, h.peer(), kind, match, tlp, action, eff, validUntil));
     }
+    addTemplates(store, policy, now, out);
     out.sort((a, b) -> a.id().compareTo(b.id()));
     return new IndicatorMatcher(out);
+  }
+
+  /**
+   * Campaigns' keyed template sketches (DistillGuard extension) become indicators of kind {@code
+   * template} whose match is a {@link Match.Template}: the gateway compares request prompts with
+   * them (see {@code TemplateMatcher}). Policy decides them like any other indicator.
+   */
+  private static void addTemplates(
+      IndicatorStore store, ImportPolicy policy, long now, List<ActiveIndicator> out) {
+    for (IndicatorStore.Held h : store.ofType("campaign")) {
+      JsonNode o = h.object();
+      if (o.path("revoked").asBoolean(false)) {
+        continue;
+      }
+      JsonNode ext = o.path("extensions").path(Extensions.INTEL);
+      String keyId = ext.path("key_id").asText("");
+      Tlp tlp = null;
+      for (JsonNode m : o.path("object_marking_refs")) {
+        Tlp t = Tlp.ofMarking(m.asText());
+        if (t != null) {
+          tlp = t;
+        }
+      }
+      String id = o.path("id").asText();
+      int confirmations = store.confirmations(id, o.path("created_by_ref").asText());
+      int confidence = o.path("confidence").asInt(50);
+      for (JsonNode s : ext.path("template_sketches")) {
+        String hex = s.path("minhash_hex").asText("");
+        int shingles = s.path("shingles").asInt(0);
+        if (!"minhash-64x32-word3".equals(s.path("algorithm").asText())
+            || hex.length() != 512
+            || shingles <= 0
+            || !hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+          continue; // a sketch this version cannot compare: kept in the store, not matched
+        }
+        Match match = new Match.Template(keyId, hex, shingles);
+        Action action =
+            policy.decide(
+                match,
+                "template",
+                h.peer(),
+                tlp,
+                confidence,
+                confirmations,
+                h.modified(),
+                Long.MAX_VALUE,
+                now);
+        int eff = policy.effectiveConfidence(confidence, confirmations, h.modified(), now);
+        out.add(
+            new ActiveIndicator(id, h.peer(), "template", match, tlp, action, eff, Long.MAX_VALUE));
+      }
+    }
+  }
+
+  /** The enforceable template sketches (action above {@link Action#NONE}), in id order. */
+  public List<ActiveIndicator> templates() {
+    return templates;
   }
 
   /** A matcher over given indicators (benchmarks, tests). */
@@ -173,7 +240,8 @@ public final class IndicatorMatcher {
 
   /** The indicator for a keyed fingerprint of {@code kind}, or null. */
   public @Nullable ActiveIndicator matchFingerprint(String kind, String value) {
-    return fingerprints.get(kind + '\0' + value);
+    Map<String, ActiveIndicator> byValue = fingerprints.get(kind);
+    return byValue == null ? null : byValue.get(value);
   }
 
   private static ActiveIndicator stronger(ActiveIndicator a, ActiveIndicator b) {

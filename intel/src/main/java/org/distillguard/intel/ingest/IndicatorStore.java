@@ -193,10 +193,15 @@ public final class IndicatorStore implements AutoCloseable {
   }
 
   /** Every held indicator, latest versions only. */
-  public synchronized List<Held> indicators() {
+  public List<Held> indicators() {
+    return ofType("indicator");
+  }
+
+  /** Every held object of a STIX type ({@code indicator}, {@code campaign}, …), latest versions. */
+  public synchronized List<Held> ofType(String type) {
     List<Held> out = new ArrayList<>();
     for (Held h : latest.values()) {
-      if ("indicator".equals(h.object().path("type").asText())) {
+      if (type.equals(h.object().path("type").asText())) {
         out.add(h);
       }
     }

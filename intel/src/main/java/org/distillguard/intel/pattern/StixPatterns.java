@@ -35,6 +35,16 @@ public final class StixPatterns {
 
     /** A keyed fingerprint of the given kind (see {@code Fingerprints.Kind#wire}). */
     record Fingerprint(String kind, String value) implements Match {}
+
+    /**
+     * Not from a pattern: a campaign's keyed template sketch (DistillGuard extension), matched
+     * against the prompts of live requests.
+     *
+     * @param keyId the consortium key the sketch was computed under
+     * @param minhashHex the 64 minima, 512 hex digits
+     * @param shingles how many template shingles the sketch summarises
+     */
+    record Template(String keyId, String minhashHex, int shingles) implements Match {}
   }
 
   /** Parse result: an error message, or the comparisons of a valid pattern. */

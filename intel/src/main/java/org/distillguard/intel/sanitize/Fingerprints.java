@@ -23,6 +23,8 @@ public final class Fingerprints {
     EMAIL_DOMAIN("email_domain", true),
     EMAIL("email", true),
     ACCOUNT("account", false),
+    /** An API key's public id (never its secret). */
+    API_KEY("api_key", false),
     CLIENT("client", false),
     SYSTEM_PROMPT("system_prompt", false);
 

@@ -94,7 +94,11 @@ public final class PromptSketcher {
 
   /** The distinct word 3-shingles of a prompt (one shingle for a prompt of fewer words). */
   public static List<String> shingles(String prompt) {
-    List<String> t = tokens(prompt);
+    return shingles(tokens(prompt));
+  }
+
+  /** The distinct word 3-shingles of normalized tokens ({@link #tokens}). */
+  static List<String> shingles(List<String> t) {
     if (t.isEmpty()) {
       return List.of();
     }
@@ -157,11 +161,11 @@ public final class PromptSketcher {
     }
   }
 
-  private static long baseHash(Mac m, String shingle) {
+  static long baseHash(Mac m, String shingle) {
     return ByteBuffer.wrap(m.doFinal(shingle.getBytes(StandardCharsets.UTF_8))).getLong();
   }
 
-  private Mac mac() {
+  Mac mac() {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
       m.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -194,5 +198,15 @@ public final class PromptSketcher {
 
   public String keyId() {
     return keyId;
+  }
+
+  /** The keyed odd multipliers of the 64 hash functions (shared, never modified). */
+  long[] multipliers() {
+    return mul;
+  }
+
+  /** The keyed addends of the 64 hash functions (shared, never modified). */
+  long[] addends() {
+    return add;
   }
 }
