@@ -69,6 +69,18 @@ class WireTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 17, 4096})
+  void eventsWithCrLfLineEndsReadTheSameWhateverTheChunking(int cut) {
+    String crlf = ANTHROPIC_STREAM.replace("\n", "\r\n");
+    ResponseReader r = new ResponseReader(Endpoint.MESSAGES, true, false, 1000);
+    String out = feed(r, crlf, cut);
+    assertThat(out).doesNotContain("thinking").contains("message_stop");
+    assertThat(r.usage()).isEqualTo(new Usage(12, 7, -1));
+    assertThat(r.output()).isEqualTo("Hello world");
+    assertThat(r.sawEnd()).isTrue();
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 5, 13, 4096})
   void strippingThinkingRenumbersTheRemainingBlocks(int cut) {
     ResponseReader r = new ResponseReader(Endpoint.MESSAGES, true, false, 1000);

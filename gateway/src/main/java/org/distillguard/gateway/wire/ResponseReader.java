@@ -249,7 +249,12 @@ public final class ResponseReader {
     String text = new String(b, start, end - start, StandardCharsets.UTF_8);
     String eventName = null;
     StringBuilder data = null;
-    for (String line : text.split("\r?\n")) {
+    // Lines end in \n or \r\n; split by hand (String.split would compile a regex per event).
+    for (int from = 0; from < text.length(); ) {
+      int nl = text.indexOf('\n', from);
+      int to = nl < 0 ? text.length() : nl;
+      String line = text.substring(from, to > from && text.charAt(to - 1) == '\r' ? to - 1 : to);
+      from = to + 1;
       if (line.startsWith("data:")) {
         String d = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
         if (data == null) {
