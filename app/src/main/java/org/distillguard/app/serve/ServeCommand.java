@@ -87,7 +87,17 @@ public final class ServeCommand implements Callable<Integer> {
     }
     StandInUpstream standin =
         standinPort >= 0 ? StandInUpstream.standalone().start("127.0.0.1", standinPort) : null;
-    Gateway g = Gateway.start(c, Clock.systemUTC());
+    Gateway g;
+    try {
+      g = Gateway.start(c, Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      // The port is taken, the store or a state directory is unusable: the operator's to fix.
+      if (standin != null) {
+        standin.close();
+      }
+      spec.commandLine().getErr().println("distillguard serve: cannot start: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

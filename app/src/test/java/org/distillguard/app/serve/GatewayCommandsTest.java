@@ -42,6 +42,30 @@ class GatewayCommandsTest {
   }
 
   @Test
+  void serveOnAPortAlreadyTakenSaysSoInOneLineAndExitsTwo() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path c = dir.resolve("taken.yaml");
+      Files.writeString(
+          c,
+          """
+          listen: {host: 127.0.0.1, port: PORT}
+          admin: {port: -1}
+          upstreams: [{api: openai, url: "http://127.0.0.1:9", api_key: x}]
+          """
+              .replace("PORT", Integer.toString(taken.getLocalPort())));
+      Run r =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofMinutes(1), () -> run("serve", "-c", c.toString()));
+      assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
+      assertThat(r.err())
+          .startsWith("distillguard serve: cannot start: ")
+          .doesNotContain("internal error")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void keysArIssuedListedAndRevokedWithAnAuditTrail() throws Exception {
     String c = config().toString();
     Run created = run("keys", "create", "-c", c, "--account", "acct-cli", "--name", "laptop");

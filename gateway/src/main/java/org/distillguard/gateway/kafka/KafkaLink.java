@@ -38,13 +38,16 @@ public final class KafkaLink implements AutoCloseable {
   private final @Nullable DecisionFeed feed;
   private final DecisionBook book;
   private @Nullable Timer propagation;
+  private final StateDirLock lock;
 
   private KafkaLink(
       String instance,
+      StateDirLock lock,
       @Nullable ExchangePublisher publisher,
       @Nullable DecisionFeed feed,
       DecisionBook book) {
     this.instance = instance;
+    this.lock = lock;
     this.publisher = publisher;
     this.feed = feed;
     this.book = book;
@@ -60,63 +63,69 @@ public final class KafkaLink implements AutoCloseable {
       KafkaConfig k, Path baseDir, int listenPort, Audit audit, Clock clock) throws IOException {
     String instance = k.instance.isBlank() ? defaultInstance(listenPort) : k.instance;
     Path state = baseDir.resolve(k.stateDir);
-    Properties extra = new Properties();
-    extra.putAll(k.properties);
-    ExchangePublisher pub = null;
-    if (k.publishes()) {
-      pub =
-          new ExchangePublisher(
-              KafkaClients.producer(
-                  k.bootstrapServers,
-                  k.clientId + "-" + instance + "-exchanges",
-                  k.bufferBytes,
-                  MAX_BLOCK_MS,
-                  extra),
-              k.exchanges.topic,
-              new Spill(state.resolve("spill"), clock),
-              new Spill(state.resolve("refused"), clock),
-              k.bufferBytes,
-              k.queueCapacity,
-              k.downAfterMs);
-    }
-    DecisionBook book;
-    DecisionFeed feed = null;
-    if (k.decisions.enabled) {
-      Path snapshot = state.resolve("decisions.json");
-      book = DecisionBook.load(snapshot, k.decisions.topic);
-      if (book.size() > 0) {
-        LOG.info("kafka decisions: {} decision(s) in force from {}", book.size(), snapshot);
+    StateDirLock lock = StateDirLock.acquire(state);
+    try {
+      Properties extra = new Properties();
+      extra.putAll(k.properties);
+      ExchangePublisher pub = null;
+      if (k.publishes()) {
+        pub =
+            new ExchangePublisher(
+                KafkaClients.producer(
+                    k.bootstrapServers,
+                    k.clientId + "-" + instance + "-exchanges",
+                    k.bufferBytes,
+                    MAX_BLOCK_MS,
+                    extra),
+                k.exchanges.topic,
+                new Spill(state.resolve("spill"), clock),
+                new Spill(state.resolve("refused"), clock),
+                k.bufferBytes,
+                k.queueCapacity,
+                k.downAfterMs);
       }
-      feed =
-          new DecisionFeed(
-              KafkaClients.consumer(
-                  k.bootstrapServers,
-                  k.clientId + "-" + instance + "-decisions",
-                  k.clientId + "-" + instance,
-                  k.decisions.start,
-                  extra),
-              k.decisions.topic,
-              book,
-              snapshot,
-              k.decisions.start.equals("latest"),
-              (d, ref, at) -> audit(audit, d, ref, at),
-              k.downAfterMs);
-    } else {
-      book = new DecisionBook();
+      DecisionBook book;
+      DecisionFeed feed = null;
+      if (k.decisions.enabled) {
+        Path snapshot = state.resolve("decisions.json");
+        book = DecisionBook.load(snapshot, k.decisions.topic);
+        if (book.size() > 0) {
+          LOG.info("kafka decisions: {} decision(s) in force from {}", book.size(), snapshot);
+        }
+        feed =
+            new DecisionFeed(
+                KafkaClients.consumer(
+                    k.bootstrapServers,
+                    k.clientId + "-" + instance + "-decisions",
+                    k.clientId + "-" + instance,
+                    k.decisions.start,
+                    extra),
+                k.decisions.topic,
+                book,
+                snapshot,
+                k.decisions.start.equals("latest"),
+                (d, ref, at) -> audit(audit, d, ref, at),
+                k.downAfterMs);
+      } else {
+        book = new DecisionBook();
+      }
+      KafkaLink link = new KafkaLink(instance, lock, pub, feed, book);
+      if (feed != null) {
+        feed.onApplied(link::observed);
+        feed.start();
+      }
+      LOG.info(
+          "kafka: {} as instance '{}': exchanges {} {}, decisions {}",
+          k.bootstrapServers,
+          instance,
+          k.exchanges.mode,
+          k.exchanges.topic,
+          k.decisions.enabled ? k.decisions.topic : "off");
+      return link;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    KafkaLink link = new KafkaLink(instance, pub, feed, book);
-    if (feed != null) {
-      feed.onApplied(link::observed);
-      feed.start();
-    }
-    LOG.info(
-        "kafka: {} as instance '{}': exchanges {} {}, decisions {}",
-        k.bootstrapServers,
-        instance,
-        k.exchanges.mode,
-        k.exchanges.topic,
-        k.decisions.enabled ? k.decisions.topic : "off");
-    return link;
   }
 
   private static String defaultInstance(int port) {
@@ -333,6 +342,7 @@ public final class KafkaLink implements AutoCloseable {
     if (p != null) {
       p.close(grace);
     }
+    lock.close();
   }
 
   @Override
