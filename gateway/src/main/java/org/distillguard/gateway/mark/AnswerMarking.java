@@ -3,7 +3,6 @@ package org.distillguard.gateway.mark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.distillguard.gateway.store.MarkServing;
 import org.distillguard.gateway.wire.Endpoint;
+import org.distillguard.gateway.wire.EventStream;
 import org.distillguard.gateway.wire.Json;
 import org.distillguard.mark.Marker;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +34,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: one per exchange, used on its event loop.
  */
 public final class AnswerMarking {
-  private static final byte[] EMPTY = new byte[0];
 
   private final Marking owner;
   private final Marker marker;
@@ -49,7 +48,7 @@ public final class AnswerMarking {
   /** Open and finished streams by part: choice index, block index or "output:content". */
   private final Map<String, Part> parts = new LinkedHashMap<>();
 
-  private byte[] pending = EMPTY;
+  private final EventStream events = new EventStream();
   private @Nullable ObjectNode lastOpenAiChunk;
   private boolean recorded;
 
@@ -225,39 +224,7 @@ public final class AnswerMarking {
    * forwards them); returns the bytes to send now.
    */
   public byte[] stream(byte[] chunk) {
-    byte[] buf;
-    if (pending.length == 0) {
-      buf = chunk;
-    } else {
-      buf = new byte[pending.length + chunk.length];
-      System.arraycopy(pending, 0, buf, 0, pending.length);
-      System.arraycopy(chunk, 0, buf, pending.length, chunk.length);
-    }
-    ByteArrayOutputStream out = null;
-    int start = 0;
-    int copied = 0;
-    while (true) {
-      int end = eventEnd(buf, start);
-      if (end < 0) {
-        break;
-      }
-      byte[] replacement = event(buf, start, end);
-      if (replacement != null) {
-        if (out == null) {
-          out = new ByteArrayOutputStream(buf.length + 64);
-        }
-        out.write(buf, copied, start - copied);
-        out.write(replacement, 0, replacement.length);
-        copied = end;
-      }
-      start = end;
-    }
-    pending = start < buf.length ? java.util.Arrays.copyOfRange(buf, start, buf.length) : EMPTY;
-    if (out == null) {
-      return start == buf.length && buf == chunk ? chunk : java.util.Arrays.copyOf(buf, start);
-    }
-    out.write(buf, copied, start - copied);
-    return out.toByteArray();
+    return events.feed(chunk, chunk.length, this::event);
   }
 
   /**
@@ -266,8 +233,7 @@ public final class AnswerMarking {
    */
   public byte[] streamEnd(byte[] tail) {
     byte[] done = stream(tail);
-    byte[] rest = concat(done, pending);
-    pending = EMPTY;
+    byte[] rest = concat(done, events.end());
     String flush = flushAll();
     if (flush.isEmpty()) {
       return rest;
@@ -284,41 +250,11 @@ public final class AnswerMarking {
     return r;
   }
 
-  private static int eventEnd(byte[] b, int from) {
-    for (int i = from; i < b.length - 1; i++) {
-      if (b[i] == '\n') {
-        if (b[i + 1] == '\n') {
-          return i + 2;
-        }
-        if (b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n') {
-          return i + 3;
-        }
-      }
-    }
-    return -1;
-  }
-
   /** One event: null to pass it unchanged, else its replacement. */
-  private byte @Nullable [] event(byte[] b, int start, int end) {
-    String text = new String(b, start, end - start, StandardCharsets.UTF_8);
-    String name = null;
-    StringBuilder data = null;
-    for (int from = 0; from < text.length(); ) {
-      int nl = text.indexOf('\n', from);
-      int to = nl < 0 ? text.length() : nl;
-      String line = text.substring(from, to > from && text.charAt(to - 1) == '\r' ? to - 1 : to);
-      from = to + 1;
-      if (line.startsWith("data:")) {
-        String d = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-        data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
-      } else if (line.startsWith("event:")) {
-        name = line.substring(6).trim();
-      }
-    }
-    if (data == null) {
-      return null;
-    }
-    String d = data.toString();
+  private byte @Nullable [] event(EventStream.Event event) {
+    String name = event.name();
+    String text = event.text();
+    String d = event.data();
     if (d.equals("[DONE]")) {
       String flush = flushAll();
       return flush.isEmpty() ? null : (flush + text).getBytes(StandardCharsets.UTF_8);
@@ -342,7 +278,7 @@ public final class AnswerMarking {
     if (before == null) {
       return null;
     }
-    return (before + sse(name, ev)).getBytes(StandardCharsets.UTF_8);
+    return (before + EventStream.text(name, ev)).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -432,7 +368,7 @@ public final class AnswerMarking {
     ObjectNode d = Json.MAPPER.createObjectNode();
     d.put("type", "content_block_delta").put("index", Integer.parseInt(index));
     d.putObject("delta").put("type", "text_delta").put("text", text);
-    return sse("content_block_delta", d);
+    return EventStream.text("content_block_delta", d);
   }
 
   private @Nullable String responsesEvent(ObjectNode ev) {
@@ -497,7 +433,7 @@ public final class AnswerMarking {
     d.put("output_index", like.path("output_index").asInt(0));
     d.put("content_index", like.path("content_index").asInt(0));
     d.put("delta", text);
-    return sse("response.output_text.delta", d);
+    return EventStream.text("response.output_text.delta", d);
   }
 
   /** Finishes every open part; returns added text events for what they still held. */
@@ -543,11 +479,7 @@ public final class AnswerMarking {
       ch.putObject("delta").put("content", text);
     }
     ch.putNull("finish_reason");
-    return sse(null, c);
-  }
-
-  private static String sse(@Nullable String event, JsonNode data) {
-    return (event == null ? "" : "event: " + event + "\n") + "data: " + Json.string(data) + "\n\n";
+    return EventStream.text(null, c);
   }
 
   // ------------------------------------------------------------------ record

@@ -3,9 +3,7 @@ package org.distillguard.gateway.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -36,8 +34,7 @@ public final class ResponseReader {
   private long inputTokens = -1;
   private long outputTokens = -1;
   private long reasoningTokens = -1;
-  private byte[] pending = EMPTY;
-  private int pendingLen;
+  private final EventStream events = new EventStream();
   // Anthropic streams: upstream content-block index -> index sent to the client (-1: dropped).
   private final Map<Integer, Integer> blockIndex = new HashMap<>();
   private int nextBlock;
@@ -167,109 +164,18 @@ public final class ResponseReader {
    * possibly rewritten), which may be empty.
    */
   public byte[] streamChunk(byte[] chunk, int len) {
-    byte[] buf;
-    int n;
-    if (pendingLen == 0) {
-      buf = chunk;
-      n = len;
-    } else {
-      buf = new byte[pendingLen + len];
-      System.arraycopy(pending, 0, buf, 0, pendingLen);
-      System.arraycopy(chunk, 0, buf, pendingLen, len);
-      n = buf.length;
-    }
-    ByteArrayOutputStream out = null; // only when something is dropped or rewritten
-    int start = 0;
-    int copiedUpTo = 0;
-    int i = 0;
-    while (i < n) {
-      int end = eventEnd(buf, i, n);
-      if (end < 0) {
-        break;
-      }
-      byte[] replacement = event(buf, start, end);
-      if (replacement != null) {
-        if (out == null) {
-          out = new ByteArrayOutputStream(n);
-        }
-        out.write(buf, copiedUpTo, start - copiedUpTo);
-        out.write(replacement, 0, replacement.length);
-        copiedUpTo = end;
-      }
-      start = end;
-      i = end;
-    }
-    // Keep the unfinished tail.
-    int tail = n - start;
-    if (tail > 0) {
-      byte[] p = new byte[tail];
-      System.arraycopy(buf, start, p, 0, tail);
-      pending = p;
-    } else {
-      pending = EMPTY;
-    }
-    pendingLen = tail;
-    if (out == null) {
-      if (start == n && buf == chunk && len == chunk.length) {
-        return chunk;
-      }
-      byte[] r = new byte[start];
-      System.arraycopy(buf, 0, r, 0, start);
-      return r;
-    }
-    out.write(buf, copiedUpTo, start - copiedUpTo);
-    return out.toByteArray();
+    return events.feed(chunk, len, this::event);
   }
 
   /** The end of the stream: whatever unfinished event remains, forwarded as it is. */
   public byte[] streamEnd() {
-    byte[] r = pendingLen == 0 ? EMPTY : java.util.Arrays.copyOf(pending, pendingLen);
-    pending = EMPTY;
-    pendingLen = 0;
-    return r;
-  }
-
-  /** Index just past the blank line that ends the event starting at or after {@code from}. */
-  private static int eventEnd(byte[] b, int from, int n) {
-    for (int i = from; i < n - 1; i++) {
-      if (b[i] == '\n') {
-        if (b[i + 1] == '\n') {
-          return i + 2;
-        }
-        if (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n') {
-          return i + 3;
-        }
-      }
-    }
-    return -1;
+    return events.end();
   }
 
   /** Reads one event; returns null to forward it unchanged, else its replacement (maybe empty). */
-  private byte @Nullable [] event(byte[] b, int start, int end) {
-    String text = new String(b, start, end - start, StandardCharsets.UTF_8);
-    String eventName = null;
-    StringBuilder data = null;
-    // Lines end in \n or \r\n; split by hand (String.split would compile a regex per event).
-    for (int from = 0; from < text.length(); ) {
-      int nl = text.indexOf('\n', from);
-      int to = nl < 0 ? text.length() : nl;
-      String line = text.substring(from, to > from && text.charAt(to - 1) == '\r' ? to - 1 : to);
-      from = to + 1;
-      if (line.startsWith("data:")) {
-        String d = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-        if (data == null) {
-          data = new StringBuilder(d);
-        } else {
-          data.append('\n').append(d);
-        }
-      } else if (line.startsWith("event:")) {
-        eventName = line.substring(6).trim();
-      }
-    }
-    if (data == null) {
-      return null;
-    }
-    String d = data.toString();
+  private byte @Nullable [] event(EventStream.Event ev) {
+    String eventName = ev.name();
+    String d = ev.data();
     if (d.equals("[DONE]")) {
       sawStop = true;
       return null;
@@ -313,7 +219,7 @@ public final class ResponseReader {
       }
     }
     if (changed) {
-      return sse(null, chunk);
+      return EventStream.encode(null, chunk);
     }
     return null;
   }
@@ -379,7 +285,7 @@ public final class ResponseReader {
       }
       nextSequence++;
     }
-    return changed ? sse(type, ev) : null;
+    return changed ? EventStream.encode(type, ev) : null;
   }
 
   private byte @Nullable [] anthropicEvent(@Nullable String name, ObjectNode ev) {
@@ -422,7 +328,7 @@ public final class ResponseReader {
         }
         if (mapped.intValue() != idx.intValue()) {
           ev.put("index", mapped.intValue());
-          return sse(type, ev);
+          return EventStream.encode(type, ev);
         }
       }
       default -> {}
@@ -443,12 +349,6 @@ public final class ResponseReader {
       changed |= o.remove(f) != null;
     }
     return changed;
-  }
-
-  private static byte[] sse(@Nullable String event, JsonNode data) {
-    String s =
-        (event == null ? "" : "event: " + event + "\n") + "data: " + Json.string(data) + "\n\n";
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private void appendOutput(@Nullable String s) {
