@@ -1,7 +1,6 @@
 package org.distillguard.flink;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,46 +17,26 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.distillguard.gateway.kafka.KafkaBroker;
 
 /**
- * A real single-node KRaft Kafka (broker and controller combined) inside the test JVM, from Kafka's
- * own test kit, with the settings one broker needs for transactions.
+ * The flink tests' Kafka: the gateway's in-process KRaft broker fixture ({@link KafkaBroker}, from
+ * Kafka's own test kit, set up for transactions), plus what the job's tests read back: committed
+ * consumer offsets and the committed records of an output topic.
  */
 final class TestKafka implements AutoCloseable {
-  private final KafkaClusterTestKit cluster;
+  private final KafkaBroker broker;
 
   TestKafka(Path dir) throws Exception {
-    Files.createDirectories(dir);
-    cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .setBaseDirectory(dir)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("transaction.state.log.num.partitions", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    broker = new KafkaBroker(dir);
   }
 
   String bootstrap() {
-    return cluster.bootstrapServers();
+    return broker.bootstrap();
   }
 
   void createTopic(String name, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-    }
+    broker.createTopic(name, partitions);
   }
 
   /** Committed offsets of {@code group} on {@code topic}, summed over partitions. */
@@ -135,19 +113,16 @@ final class TestKafka implements AutoCloseable {
 
   /** Stops the broker (the controller stays up): an outage, as clients see it. */
   void stopBroker() {
-    var b = cluster.brokers().values().iterator().next();
-    b.shutdown();
-    b.awaitShutdown();
+    broker.stop();
   }
 
   /** Starts the stopped broker again, on the same port. */
   void startBroker() throws Exception {
-    cluster.brokers().values().iterator().next().startup();
-    cluster.waitForReadyBrokers();
+    broker.start();
   }
 
   @Override
   public void close() throws Exception {
-    cluster.close();
+    broker.close();
   }
 }
