@@ -2,15 +2,11 @@ package org.distillguard.app.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.distillguard.mark.HeadlessChromium;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,15 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class HtmlReportBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
   @TempDir Path dir;
 
   @BeforeAll
   static void needsChromium() {
-    Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM),
-        "skipped: " + CHROMIUM + " is not installed (apt-get install chromium)");
+    HeadlessChromium.assumeInstalled();
   }
 
   @Test
@@ -62,32 +54,7 @@ class HtmlReportBrowserTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private String chromium(Path page, String... action) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
-    cmd.addAll(List.of(action));
-    cmd.add(page.toUri().toString());
-    Path log = dir.resolve("chromium.log");
-    Path stdout = Files.createTempFile(dir, "dom", ".html");
-    Process p =
-        new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(log));
-    }
-    assertThat(p.exitValue()).as("chromium exit code; log:%n%s", Files.readString(log)).isZero();
-    return Files.readString(stdout, StandardCharsets.UTF_8);
+  private String chromium(Path page, String... action) throws Exception {
+    return HeadlessChromium.run(dir, page, action);
   }
 }
