@@ -1,5 +1,6 @@
 package org.distillguard.core.link;
 
+import org.distillguard.core.event.Ipv4;
 import org.distillguard.core.text.Hashing;
 import org.jspecify.annotations.Nullable;
 
@@ -26,8 +27,8 @@ final class IpPrefix {
     if (ip == null) {
       return NONE;
     }
-    int v4 = parseV4(ip);
-    if (v4 != -1) {
+    int v4 = Ipv4.parse(ip);
+    if (v4 != Ipv4.NONE) {
       return V4_TAG | ((v4 >>> 8) & 0xFF_FFFFL);
     }
     long hi = parseV6High(ip);
@@ -48,8 +49,8 @@ final class IpPrefix {
     if (ip == null) {
       return null;
     }
-    int v4 = parseV4(ip);
-    if (v4 != -1) {
+    int v4 = Ipv4.parse(ip);
+    if (v4 != Ipv4.NONE) {
       return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + ".0/24";
     }
     long hi = parseV6High(ip);
@@ -74,40 +75,6 @@ final class IpPrefix {
       b.append(Integer.toHexString((int) ((hi >>> (48 - 16 * g)) & 0xFFFF)));
     }
     return b.toString();
-  }
-
-  /** The address as an int, or -1 (which is 255.255.255.255, never a client) when not IPv4. */
-  static int parseV4(String s) {
-    int n = s.length();
-    if (n < 7 || n > 15) {
-      return -1;
-    }
-    int value = 0;
-    int part = 0;
-    int digits = 0;
-    int dots = 0;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        part = part * 10 + (c - '0');
-        if (++digits > 3 || part > 255) {
-          return -1;
-        }
-      } else if (c == '.') {
-        if (digits == 0 || ++dots > 3) {
-          return -1;
-        }
-        value = (value << 8) | part;
-        part = 0;
-        digits = 0;
-      } else {
-        return -1;
-      }
-    }
-    if (dots != 3 || digits == 0) {
-      return -1;
-    }
-    return (value << 8) | part;
   }
 
   /**

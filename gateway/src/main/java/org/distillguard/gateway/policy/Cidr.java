@@ -2,6 +2,7 @@ package org.distillguard.gateway.policy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.distillguard.core.event.Ipv4;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,9 +51,9 @@ public final class Cidr {
     if (s == null || s.isEmpty() || s.length() > 64) {
       return null;
     }
-    byte[] v4 = dottedQuad(s);
-    if (v4 != null) {
-      return v4;
+    int v4 = Ipv4.parse(s);
+    if (v4 != Ipv4.NONE || s.equals("255.255.255.255")) {
+      return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
     }
     if (s.indexOf(':') < 0) {
       return null;
@@ -74,33 +75,6 @@ public final class Cidr {
     } catch (UnknownHostException e) {
       return null;
     }
-  }
-
-  private static byte @Nullable [] dottedQuad(String s) {
-    byte[] out = new byte[4];
-    int part = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0; i <= s.length(); i++) {
-      char c = i < s.length() ? s.charAt(i) : '.';
-      if (c >= '0' && c <= '9') {
-        value = value * 10 + (c - '0');
-        digits++;
-        if (digits > 3 || value > 255) {
-          return null;
-        }
-      } else if (c == '.') {
-        if (digits == 0 || part == 4) {
-          return null;
-        }
-        out[part++] = (byte) value;
-        value = 0;
-        digits = 0;
-      } else {
-        return null;
-      }
-    }
-    return part == 4 ? out : null;
   }
 
   static byte[] mask(byte[] addr, int prefix) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.distillguard.core.event.Ipv4;
 import org.distillguard.intel.pattern.StixPatterns;
 import org.distillguard.intel.pattern.StixPatterns.Match;
 import org.distillguard.intel.stix.Extensions;
@@ -197,8 +198,8 @@ public final class IndicatorMatcher {
 
   /** The strongest indicator matching a client address (IPv4 or IPv6 text), or null. */
   public @Nullable ActiveIndicator matchIp(String ip) {
-    int v4addr = parse4(ip);
-    if (v4addr != -1 || "255.255.255.255".equals(ip)) {
+    int v4addr = Ipv4.parse(ip);
+    if (v4addr != Ipv4.NONE || "255.255.255.255".equals(ip)) {
       return matchIpv4(v4addr);
     }
     if (v6Lengths.length == 0 || ip.indexOf(':') < 0) {
@@ -281,37 +282,5 @@ public final class IndicatorMatcher {
       }
     }
     return out;
-  }
-
-  /** Parses dotted-quad IPv4 without allocating; -1 if not one (or 255.255.255.255). */
-  static int parse4(String s) {
-    int n = s.length();
-    if (n < 7 || n > 15) {
-      return -1;
-    }
-    int value = 0;
-    int part = 0;
-    int digits = 0;
-    int dots = 0;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        part = part * 10 + (c - '0');
-        if (++digits > 3 || part > 255) {
-          return -1;
-        }
-      } else if (c == '.' && digits > 0 && dots < 3) {
-        value = (value << 8) | part;
-        part = 0;
-        digits = 0;
-        dots++;
-      } else {
-        return -1;
-      }
-    }
-    if (dots != 3 || digits == 0) {
-      return -1;
-    }
-    return (value << 8) | part;
   }
 }

@@ -1,0 +1,4 @@
+@NullMarked
+package org.distillguard.core.event;
+
+import org.jspecify.annotations.NullMarked;
