@@ -79,9 +79,12 @@ public final class GatewayLoad {
             # Measure the whole path (detector, journal, policy lookups) without refusals: the
             # bench account's rapid-fire traffic would otherwise be throttled.
             policy: {suspicious: allow, distillation: allow, campaign: allow, campaign_confirmed: allow}
+            EXTRA
             """
                 .replace("URL", upstream.baseUrl())
-                .replace("LOOPS", Integer.toString(loops)),
+                .replace("LOOPS", Integer.toString(loops))
+                // -Dextra='detector: {enabled: false}' etc.: what one part costs, by difference.
+                .replace("EXTRA", System.getProperty("extra", "")),
             Map.of(),
             work);
     Gateway gateway = Gateway.start(cfg, Clock.systemUTC());
@@ -96,7 +99,15 @@ public final class GatewayLoad {
     if (nginx != null) {
       targets.add(new Target("nginx", nginxPort(work), "sk-direct"));
     }
+    PassThroughProxy floor = PassThroughProxy.start(upstream.port(), loops);
+    targets.add(new Target("vertx-floor", floor.port(), "sk-direct"));
     targets.add(new Target("distillguard", gateway.port(), key.secret()));
+    // -Dtargets=distillguard (comma list) measures only those paths, e.g. under a profiler.
+    String only = System.getProperty("targets", "");
+    if (!only.isBlank()) {
+      List<String> wanted = Arrays.asList(only.split(","));
+      targets.removeIf(t -> !wanted.contains(t.name()));
+    }
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     HttpClient client =
@@ -126,23 +137,38 @@ public final class GatewayLoad {
             + " afterwards to catch up with what the loop sent)");
     for (int round = 0; round < 2; round++) {
       for (Target t : targets) {
+        CpuMeter.Snapshot before = CpuMeter.snapshot(nginx);
         double rps = closedLoop(client, t, connections, seconds);
+        double sustained = rps;
         if (t.name().equals("distillguard")) {
           // The closed loop outruns the detector (one thread, off the request path). Its backlog
           // is worked off here, not during the next path's measurement, and the time it takes is
           // charged to DistillGuard: requests / (window + catch-up) is the rate it sustains with
-          // every exchange analysed.
+          // every exchange analysed. Its CPU is charged too.
           long t0 = System.nanoTime();
           detection.awaitProcessed(detection.submitted(), 120_000);
           double catchUp = (System.nanoTime() - t0) / 1e9;
-          System.out.printf(
-              Locale.ROOT,
-              "  %-13s %,10.0f req/s   (sustained with the detector caught up: %,.0f req/s)%n",
-              t.name(),
-              rps,
-              rps * seconds / (seconds + catchUp));
-        } else {
-          System.out.printf(Locale.ROOT, "  %-13s %,10.0f req/s%n", t.name(), rps);
+          sustained = rps * seconds / (seconds + catchUp);
+        }
+        CpuMeter.Usage cpu =
+            CpuMeter.between(before, CpuMeter.snapshot(nginx), Math.round(rps * seconds));
+        System.out.printf(
+            Locale.ROOT,
+            "  %-13s %,10.0f req/s   CPU per request: %6.1f µs (JVM %.1f + nginx %.1f),"
+                + " busiest JVM thread %.1f µs (%s), JVM allocation %,.0f B%s%n",
+            t.name(),
+            sustained,
+            cpu.totalMicros(),
+            cpu.processMicros(),
+            cpu.childMicros(),
+            cpu.hottestThreadMicros(),
+            cpu.hottest(),
+            cpu.allocatedBytes(),
+            sustained < rps
+                ? String.format(Locale.ROOT, "; %,.0f req/s before the detector's catch-up", rps)
+                : "");
+        if (Boolean.getBoolean("threads")) {
+          System.out.println("      threads (µs per request):" + cpu.threads());
         }
       }
     }
@@ -182,6 +208,7 @@ public final class GatewayLoad {
       nginx.destroy();
       nginx.waitFor(10, TimeUnit.SECONDS);
     }
+    floor.close();
     gateway.close();
     upstream.close();
     System.out.println();

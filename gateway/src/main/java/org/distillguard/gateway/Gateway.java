@@ -147,7 +147,12 @@ public final class Gateway implements AutoCloseable {
             : null;
     int loops =
         config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(8));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(loops)
+                .setWorkerPoolSize(8)
+                .setPreferNativeTransport(config.nativeTransport));
     int maxConn = 1;
     for (GatewayConfig.Upstream u : config.upstreams) {
       maxConn = Math.max(maxConn, u.maxConnections);
@@ -283,12 +288,14 @@ public final class Gateway implements AutoCloseable {
                 .onFailure(e -> LOG.warn("refresh from the store failed: {}", e.toString())));
     vertx.setPeriodic(60_000, t -> limiter.sweep(System.nanoTime()));
     LOG.info(
-        "distillguard gateway listening on {}:{} (admin {}), {} upstream(s), {} key(s)",
+        "distillguard gateway listening on {}:{} (admin {}), {} upstream(s), {} key(s), {}"
+            + " transport",
         config.listen.host,
         port,
         adminPort < 0 ? "off" : config.admin.host + ":" + adminPort,
         config.upstreams.size(),
-        directory.keyCount());
+        directory.keyCount(),
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   private int deploy(Handler<HttpServerRequest> handler, String host, int port, int instances) {

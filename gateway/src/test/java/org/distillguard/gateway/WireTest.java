@@ -102,4 +102,57 @@ class WireTest {
     assertThat(out).doesNotContain("usage").contains("Hi").endsWith("data: [DONE]\n\n");
     assertThat(r.usage()).isEqualTo(new Usage(3, 1, -1));
   }
+
+  /** JSON answers of every API, with the usage first, in the middle or last, and decoys. */
+  static final String[][] ANSWERS = {
+    {
+      "CHAT_COMPLETIONS",
+      "{\"id\":\"c\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Hi\","
+          + "\"usage\":{\"prompt_tokens\":99}}}],\"usage\":{\"prompt_tokens\":11,"
+          + "\"completion_tokens\":5,\"completion_tokens_details\":{\"reasoning_tokens\":2}}}"
+    },
+    {"COMPLETIONS", "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4},\"choices\":[]}"},
+    {"EMBEDDINGS", "{\"data\":[{\"embedding\":[0.1,-2e-3]}],\"usage\":{\"prompt_tokens\":7}}"},
+    {
+      "RESPONSES",
+      "{\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"é\"}]}],"
+          + "\"usage\":{\"input_tokens\":8,\"output_tokens\":9,"
+          + "\"output_tokens_details\":{\"reasoning_tokens\":1}},\"tail\":[1,{\"usage\":0}]}"
+    },
+    {
+      "MESSAGES",
+      "{\"content\":[{\"type\":\"text\",\"text\":\"日本\"}],\"usage\":{\"input_tokens\":10,"
+          + "\"cache_read_input_tokens\":5,\"output_tokens\":6}}"
+    },
+    {"CHAT_COMPLETIONS", "{\"usage\":null,\"choices\":[]}"},
+    {"CHAT_COMPLETIONS", "{\"choices\":[]}"},
+    {"CHAT_COMPLETIONS", "[1,2]"},
+    {"CHAT_COMPLETIONS", "not json"},
+    {"CHAT_COMPLETIONS", "{\"usage\":{\"prompt_tokens\":4},\"choices\":[{\"message\":"},
+    {"CHAT_COMPLETIONS", ""},
+  };
+
+  @org.junit.jupiter.api.Test
+  void readingOnlyTheUsageGivesTheSameUsageAsReadingTheWholeAnswerAndLeavesTheBytesAlone() {
+    for (String[] a : ANSWERS) {
+      byte[] body = a[1].getBytes(StandardCharsets.UTF_8);
+      Endpoint ep = Endpoint.valueOf(a[0]);
+      ResponseReader whole = new ResponseReader(ep, false, false, 1000);
+      ResponseReader usageOnly = new ResponseReader(ep, false, false, 0);
+      byte[] wholeOut = whole.body(body.clone());
+      byte[] onlyOut = usageOnly.body(body);
+      assertThat(onlyOut).as(a[1]).isSameAs(body);
+      if (!a[1].endsWith("\"message\":")) { // cut short: the tree reader gives up altogether
+        assertThat(usageOnly.usage()).as(a[1]).isEqualTo(whole.usage());
+      }
+      assertThat(new String(wholeOut, StandardCharsets.UTF_8)).isEqualTo(a[1]);
+      assertThat(usageOnly.output()).isEmpty();
+    }
+    ResponseReader chat = new ResponseReader(Endpoint.CHAT_COMPLETIONS, false, false, 0);
+    chat.body(ANSWERS[0][1].getBytes(StandardCharsets.UTF_8));
+    assertThat(chat.usage()).isEqualTo(new Usage(11, 5, 2));
+    ResponseReader msg = new ResponseReader(Endpoint.MESSAGES, false, false, 0);
+    msg.body(ANSWERS[4][1].getBytes(StandardCharsets.UTF_8));
+    assertThat(msg.usage()).isEqualTo(new Usage(15, 6, -1));
+  }
 }

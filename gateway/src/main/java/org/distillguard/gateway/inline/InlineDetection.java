@@ -2,6 +2,7 @@ package org.distillguard.gateway.inline;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.distillguard.core.detect.Assessment;
 import org.distillguard.core.detect.Detector;
 import org.distillguard.core.detect.Reason;
@@ -58,6 +60,15 @@ public final class InlineDetection implements AutoCloseable {
   private volatile boolean running = true;
 
   private record Item(Exchange exchange, long enqueuedNanos) {}
+
+  /** Most exchanges taken from the queue at once. */
+  private static final int BATCH = 256;
+
+  /** How long the busy worker lets exchanges gather before taking the next batch. */
+  private static final long BATCH_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+  /** Longest time processed exchanges stay in the journal's buffer while the worker is busy. */
+  private static final long FLUSH_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   public InlineDetection(
       Detector detector, @Nullable Journal journal, Audit audit, int queueCapacity) {
@@ -145,35 +156,69 @@ public final class InlineDetection implements AutoCloseable {
     return s != null;
   }
 
+  /**
+   * The worker: takes what is queued in batches. While traffic flows it pauses {@link #BATCH_PAUSE}
+   * after each batch instead of sleeping on the queue, so the event loops' {@link #submit} finds no
+   * sleeper to wake (a futex call and a context switch per exchange otherwise, which at 10k
+   * requests/s cost more CPU than the detection itself); only when nothing arrives for the pause
+   * does it block on the queue. The journal goes to the operating system at most every {@link
+   * #FLUSH_EVERY} while busy and whenever the worker falls idle: a JVM crash loses at most that
+   * much of the journal, besides what still waits in the queue.
+   */
   private void run() {
-    while (true) {
-      Item it;
+    List<Item> batch = new ArrayList<>(BATCH);
+    long flushed = System.nanoTime();
+    boolean stop = false;
+    while (!stop) {
+      Item first;
       try {
-        it = queue.poll(200, TimeUnit.MILLISECONDS);
+        first = queue.poll(200, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
-      if (it == null) {
-        if (journal != null) {
-          journal.flush();
-        }
+      if (first == null) {
+        flush();
+        flushed = System.nanoTime();
         continue;
       }
-      if (it.exchange == STOP) {
-        break;
-      }
-      try {
-        process(it.exchange);
-      } catch (RuntimeException e) {
-        LOG.error("detector failed on exchange {}: {}", it.exchange.id(), e.toString());
-      }
-      lastLagNanos = System.nanoTime() - it.enqueuedNanos;
-      processed.incrementAndGet();
-      if (queue.isEmpty() && journal != null) {
-        journal.flush();
+      batch.add(first);
+      while (!batch.isEmpty()) {
+        queue.drainTo(batch, BATCH - batch.size());
+        for (Item it : batch) {
+          if (it.exchange == STOP) {
+            stop = true; // queued last: everything before it is processed
+            break;
+          }
+          try {
+            process(it.exchange);
+          } catch (RuntimeException e) {
+            LOG.error("detector failed on exchange {}: {}", it.exchange.id(), e.toString());
+          }
+          lastLagNanos = System.nanoTime() - it.enqueuedNanos;
+          processed.incrementAndGet();
+        }
+        batch.clear();
+        if (stop) {
+          break;
+        }
+        if (System.nanoTime() - flushed >= FLUSH_EVERY_NANOS) {
+          flush();
+          flushed = System.nanoTime();
+        }
+        if (queue.isEmpty()) {
+          LockSupport.parkNanos(BATCH_PAUSE_NANOS);
+          if (queue.isEmpty()) {
+            flush(); // idle: everything processed is in the journal file
+            flushed = System.nanoTime();
+          }
+        }
       }
     }
+    flush();
+  }
+
+  private void flush() {
     if (journal != null) {
       journal.flush();
     }

@@ -75,9 +75,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private static final int OUTPUT_CAP = 64 * 1024;
   private static final int COPY_CAP = 16 * 1024 * 1024;
 
-  /** Request headers never forwarded: hop-by-hop, credentials, and what the proxy recomputes. */
+  /**
+   * Request headers never forwarded: hop-by-hop, credentials, and what the proxy recomputes. Sets
+   * ordered ignoring case, so a header name is looked up as it came, without a lower-cased copy.
+   */
   private static final Set<String> DROP_REQUEST =
-      Set.of(
+      ignoringCase(
           "connection",
           "keep-alive",
           "proxy-authenticate",
@@ -96,7 +99,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   /** Response headers never passed back. */
   private static final Set<String> DROP_RESPONSE =
-      Set.of(
+      ignoringCase(
           "connection",
           "keep-alive",
           "proxy-authenticate",
@@ -106,6 +109,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           "transfer-encoding",
           "upgrade",
           "content-length");
+
+  private static Set<String> ignoringCase(String... names) {
+    java.util.TreeSet<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    set.addAll(List.of(names));
+    return java.util.Collections.unmodifiableSet(set);
+  }
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -614,7 +623,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     MultiMap h = ro.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : ro.getHeaders();
     for (var e : req.headers()) {
-      if (!DROP_REQUEST.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+      if (!DROP_REQUEST.contains(e.getKey())) {
         h.add(e.getKey(), e.getValue());
       }
     }
@@ -708,10 +717,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     c.responded = true;
     resp.setStatusCode(uresp.statusCode());
     for (var e : uresp.headers()) {
-      String k = e.getKey().toLowerCase(Locale.ROOT);
+      String k = e.getKey();
       if (!DROP_RESPONSE.contains(k)
-          && !k.startsWith("x-ratelimit")
-          && !k.startsWith("anthropic-ratelimit")) {
+          && !k.regionMatches(true, 0, "x-ratelimit", 0, 11)
+          && !k.regionMatches(true, 0, "anthropic-ratelimit", 0, 19)) {
         resp.headers().add(e.getKey(), e.getValue());
       }
     }

@@ -1,6 +1,10 @@
 package org.distillguard.gateway.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -22,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResponseReader {
   private static final byte[] EMPTY = new byte[0];
+
+  /**
+   * Reads one value in the middle of a document (the shared mapper insists on the end after it).
+   */
+  private static final ObjectReader SUBTREE =
+      Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final String[] REASONING_FIELDS = {
     "reasoning_content", "reasoning", "reasoning_details"
   };
@@ -83,6 +94,10 @@ public final class ResponseReader {
    * Bodies that are not JSON pass unchanged.
    */
   public byte[] body(byte[] body) {
+    if (!stripReasoning && outputCap <= 0) {
+      usageOnly(body); // nothing to rewrite or keep: only the usage object is read
+      return body;
+    }
     JsonNode root;
     try {
       root = Json.parse(body);
@@ -130,6 +145,37 @@ public final class ResponseReader {
       case MODELS -> {}
     }
     return changed ? Json.bytes(root) : body;
+  }
+
+  /**
+   * Reads only the top-level {@code usage} object of a JSON answer, skipping the rest token by
+   * token without building it: the common case (no degrade, answers not journaled), and a tenth of
+   * the gateway's work per request when the whole answer was turned into a tree. Answers that are
+   * not JSON objects are left alone, as in {@link #body}.
+   */
+  private void usageOnly(byte[] body) {
+    try (JsonParser p = Json.MAPPER.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+          JsonNode u = SUBTREE.readTree(p);
+          switch (endpoint) {
+            case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> openAiUsage(u);
+            case RESPONSES -> responsesUsage(u);
+            case MESSAGES -> anthropicUsage(u);
+            case MODELS -> {}
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      // not JSON, or cut short: whatever usage was read before the fault stands
+    }
   }
 
   private boolean responsesOutput(JsonNode response) {
