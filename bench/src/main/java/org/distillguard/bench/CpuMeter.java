@@ -21,7 +21,13 @@ final class CpuMeter {
 
   /** CPU time at one moment. */
   record Snapshot(
-      long processNanos, long childNanos, Map<Long, Long> threadNanos, long allocatedBytes) {}
+      long processNanos,
+      long childNanos,
+      Map<Long, Long> threadNanos,
+      long allocatedBytes,
+      long gcMillis,
+      long gcCount,
+      long jitMillis) {}
 
   /** CPU used between two snapshots, per request, in microseconds. */
   record Usage(
@@ -55,8 +61,21 @@ final class CpuMeter {
         allocated += Math.max(0, sun.getThreadAllocatedBytes(id));
       }
     }
+    long gcMillis = 0;
+    long gcCount = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcMillis += Math.max(0, gc.getCollectionTime());
+      gcCount += Math.max(0, gc.getCollectionCount());
+    }
+    var jit = ManagementFactory.getCompilationMXBean();
     return new Snapshot(
-        process, child == null ? 0 : treeNanos(child.toHandle()), threads, allocated);
+        process,
+        child == null ? 0 : treeNanos(child.toHandle()),
+        threads,
+        allocated,
+        gcMillis,
+        gcCount,
+        jit == null ? 0 : jit.getTotalCompilationTime());
   }
 
   static Usage between(Snapshot a, Snapshot b, long requests) {
@@ -99,7 +118,13 @@ final class CpuMeter {
         (b.childNanos() - a.childNanos()) / 1e3 / n,
         best / 1e3 / n,
         info == null ? "-" : info.getThreadName() + "#" + bestId,
-        top.toString(),
+        top.toString()
+            + String.format(
+                java.util.Locale.ROOT,
+                "; GC %d collections, %d ms; JIT %d ms",
+                b.gcCount() - a.gcCount(),
+                b.gcMillis() - a.gcMillis(),
+                b.jitMillis() - a.jitMillis()),
         (b.allocatedBytes() - a.allocatedBytes()) / n);
   }
 

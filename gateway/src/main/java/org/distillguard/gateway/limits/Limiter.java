@@ -3,6 +3,7 @@ package org.distillguard.gateway.limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,10 @@ public final class Limiter implements RateLimits {
     }
 
     private static Bucket bucket(long perMinute) {
+      // Synchronized, not the default lock-free strategy: a scope's bucket is rarely contended (one
+      // account's requests), and the lock-free one allocates a copy of its state on every call.
       return Bucket.builder()
+          .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
           .addLimit(
               Bandwidth.builder()
                   .capacity(perMinute)
@@ -55,7 +59,10 @@ public final class Limiter implements RateLimits {
     }
   }
 
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  /** A scope's map key (no concatenated string per request). */
+  private record ScopeId(Scope scope, String id) {}
+
+  private final ConcurrentHashMap<ScopeId, State> states = new ConcurrentHashMap<>();
 
   /** The outcome of {@link #admit}. */
   public sealed interface Admission permits Permit, Refusal {}
@@ -251,7 +258,7 @@ public final class Limiter implements RateLimits {
   }
 
   private State state(Key k, long now) {
-    String id = k.scope().id() + ':' + k.id();
+    ScopeId id = new ScopeId(k.scope(), k.id());
     State s = states.get(id);
     if (s == null || !s.spec.equals(k.spec())) {
       State fresh = new State(k.spec(), now);

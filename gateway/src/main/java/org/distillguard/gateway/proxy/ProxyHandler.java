@@ -612,6 +612,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     RequestOptions ro =
         new RequestOptions()
             .setMethod(ep.hasBody() ? HttpMethod.POST : HttpMethod.GET)
+            .setServer(t.server())
             .setHost(t.host())
             .setPort(t.port())
             .setSsl(t.ssl())

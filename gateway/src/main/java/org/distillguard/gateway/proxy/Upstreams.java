@@ -21,7 +21,8 @@ public final class Upstreams {
       String basePath,
       String apiKey,
       List<Pattern> models,
-      io.vertx.core.net.@Nullable ClientSSLOptions tls) {
+      io.vertx.core.net.@Nullable ClientSSLOptions tls,
+      io.vertx.core.net.SocketAddress server) {
 
     boolean serves(@Nullable String model) {
       if (models.isEmpty()) {
@@ -80,7 +81,9 @@ public final class Upstreams {
               base,
               u.apiKey,
               List.copyOf(ps),
-              tls));
+              tls,
+              // made once: the client would otherwise build (and parse) it on every request
+              io.vertx.core.net.SocketAddress.inetSocketAddress(port, uri.getHost())));
     }
   }
 
