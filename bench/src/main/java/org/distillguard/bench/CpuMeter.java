@@ -36,7 +36,8 @@ final class CpuMeter {
       double hottestThreadMicros,
       String hottest,
       String threads,
-      double allocatedBytes) {
+      double allocatedBytes,
+      long jitMillis) {
     double totalMicros() {
       return processMicros + childMicros;
     }
@@ -125,7 +126,8 @@ final class CpuMeter {
                 b.gcCount() - a.gcCount(),
                 b.gcMillis() - a.gcMillis(),
                 b.jitMillis() - a.jitMillis()),
-        (b.allocatedBytes() - a.allocatedBytes()) / n);
+        (b.allocatedBytes() - a.allocatedBytes()) / n,
+        b.jitMillis() - a.jitMillis());
   }
 
   /** utime + stime of a process and its children (nginx's master and workers). */

@@ -474,8 +474,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     ApiRequest request = ar;
     boolean stripReasoning = strip;
     boolean dropStreamUsage = dropUsage;
-    Future.fromCompletionStage(
-            limiter.check(keys, estimate, System.nanoTime()), vertx.getOrCreateContext())
+    java.util.concurrent.CompletionStage<Limiter.Admission> answer =
+        limiter.check(keys, estimate, System.nanoTime());
+    if (answer instanceof java.util.concurrent.CompletableFuture<Limiter.Admission> done
+        && done.isDone()
+        && !done.isCompletedExceptionally()) {
+      // Local limits answer at once: go on in this call, without a hop through the event loop.
+      admitted(c, done.join(), ep, request, stripReasoning, dropStreamUsage, payload);
+      return;
+    }
+    Future.fromCompletionStage(answer, vertx.getOrCreateContext())
         .onComplete(
             res -> {
               try {
