@@ -20,8 +20,9 @@ import org.distillguard.gateway.kafka.LogReplayer;
  * when the job's sink produces it) to enforcement at two gateways (the moment each gateway's
  * decision book holds it; the next request of the account is refused from then on). The log is fed
  * into the exchange topic in slices (a steady stream, not one burst); the job runs unbounded with
- * exactly-once sinks, so a decision becomes visible when the checkpoint after it completes. Not a
- * test: run by hand, see {@code docs/PERFORMANCE.md}.
+ * exactly-once sinks. The gateways run with their default {@code kafka.decisions.isolation} ({@code
+ * read_uncommitted}), so a decision is enforced when the job's sink has written it, not when the
+ * checkpoint after it completes. Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
  *
  * <pre>java -cp ... org.distillguard.flink.DecisionPropagationBenchmark LOG
  *     [CHECKPOINT_MS=500] [SLICE_LINES=1000] [SLICE_GAP_MS=200]</pre>
