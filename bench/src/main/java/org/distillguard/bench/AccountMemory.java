@@ -88,7 +88,8 @@ public final class AccountMemory {
                 600,
                 t - 86_400_000L,
                 text,
-                traits));
+                traits,
+                ((long) a << 32) | round));
       }
     }
     long after = usedAfterGc();

@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -32,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * bytes, about 650 bytes an account; with the heap backend a live object between requests). Emits
  * one {@link Update} per request for the campaign stage, with only the traits the linker reads.
  *
+ * <p>An exchange whose id is among the account's last {@link RecentExchanges#SIZE} is a copy (a
+ * gateway re-sends what Kafka had not acknowledged when it restarts) and is dropped before any
+ * work, counted in the {@code duplicateExchanges} metric and accumulator.
+ *
  * <p>Model first-appearance dates ({@link ModelAges}) are the only state shared across accounts;
  * each subtask keeps its own table, checkpointed as union list state so that a rescaled job keeps
  * the earliest date of every model.
@@ -47,6 +54,9 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
   private final int snapshotEvery;
   private final boolean finalLines;
   private transient @Nullable ValueState<AccountDetector.Account> account;
+  private transient @Nullable ValueState<long[]> recent;
+  private transient @Nullable Counter duplicates;
+  private transient @Nullable LongCounter duplicatesTotal;
   private transient @Nullable ListState<Tuple2<String, Long>> modelDates;
   private transient @Nullable AccountDetector detector;
   private transient @Nullable ModelAges ages;
@@ -67,6 +77,14 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
     account =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("account-state", AccountSerializer.TYPE));
+    recent =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "recent-exchanges", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateExchanges");
+    duplicatesTotal = new LongCounter();
+    getRuntimeContext().addAccumulator("duplicateExchanges", duplicatesTotal);
     detector = new AccountDetector(config, ScoringModel.shipped());
     analyzer = PromptAnalyzer.standard();
   }
@@ -74,6 +92,15 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
   @Override
   public void processElement(Observation parsed, Context ctx, Collector<Update> out)
       throws Exception {
+    ValueState<long[]> seen = req(recent);
+    long[] ids = seen.value();
+    ids = ids == null ? RecentExchanges.none() : ids;
+    if (RecentExchanges.contains(ids, parsed.idHash())) {
+      req(duplicates).inc();
+      req(duplicatesTotal).add(1);
+      return;
+    }
+    seen.update(RecentExchanges.add(ids, parsed.idHash()));
     Observation o =
         parsed.withText(req(analyzer).analyze(parsed.traits().prompt(), parsed.text().system()));
     ValueState<AccountDetector.Account> state = req(account);

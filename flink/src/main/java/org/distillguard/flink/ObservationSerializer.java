@@ -53,7 +53,21 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
   @Override
   public Observation createInstance() {
     return new Observation(
-        "", 0, null, false, 0, -1, Float.NaN, 1, false, false, -1, 0, unanalysed(0), Traits.none());
+        "",
+        0,
+        null,
+        false,
+        0,
+        -1,
+        Float.NaN,
+        1,
+        false,
+        false,
+        -1,
+        0,
+        unanalysed(0),
+        Traits.none(),
+        0);
   }
 
   @Override
@@ -81,6 +95,7 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
             | (o.highEffort() ? HIGH_EFFORT : 0)
             | (analysed ? ANALYSED : 0));
     Bulk.writeString(out, o.account());
+    out.writeLong(o.idHash());
     out.writeLong(o.timeMillis());
     Bulk.writeString(out, o.model());
     out.writeInt(o.userTurns());
@@ -107,6 +122,7 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
   public Observation deserialize(DataInputView in) throws IOException {
     int flags = in.readUnsignedByte();
     String account = readString(in);
+    long idHash = in.readLong();
     long time = in.readLong();
     String model = Bulk.readString(in);
     int userTurns = in.readInt();
@@ -143,7 +159,8 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
         outputTokens,
         created,
         f,
-        readTraits(in));
+        readTraits(in),
+        idHash);
   }
 
   @Override

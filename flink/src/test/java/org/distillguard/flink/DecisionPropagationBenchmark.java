@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.distillguard.core.io.LineSource;
 import org.distillguard.gateway.kafka.DecisionBook;
+import org.distillguard.gateway.kafka.KafkaConfig;
 import org.distillguard.gateway.kafka.LogReplayer;
 
 /**
@@ -20,11 +21,12 @@ import org.distillguard.gateway.kafka.LogReplayer;
  * when the job's sink produces it) to enforcement at two gateways (the moment each gateway's
  * decision book holds it; the next request of the account is refused from then on). The log is fed
  * into the exchange topic in slices (a steady stream, not one burst); the job runs unbounded with
- * exactly-once sinks, so a decision becomes visible when the checkpoint after it completes. Not a
- * test: run by hand, see {@code docs/PERFORMANCE.md}.
+ * exactly-once sinks. The gateways run with their default {@code kafka.decisions.isolation} ({@code
+ * read_uncommitted}), so a decision is enforced when the job's sink has written it, not when the
+ * checkpoint after it completes. Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
  *
  * <pre>java -cp ... org.distillguard.flink.DecisionPropagationBenchmark LOG
- *     [CHECKPOINT_MS=500] [SLICE_LINES=1000] [SLICE_GAP_MS=200]</pre>
+ *     [CHECKPOINT_MS=500] [SLICE_LINES=1000] [SLICE_GAP_MS=200] [ISOLATION=read_uncommitted]</pre>
  */
 public final class DecisionPropagationBenchmark {
   private DecisionPropagationBenchmark() {}
@@ -35,6 +37,7 @@ public final class DecisionPropagationBenchmark {
     long interval = args.length > 1 ? Long.parseLong(args[1]) : 500;
     int sliceLines = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     long gap = args.length > 3 ? Long.parseLong(args[3]) : 200;
+    String isolation = args.length > 4 ? args[4] : KafkaConfig.READ_UNCOMMITTED;
     Path dir = Paths.get("target", "bench", "propagation-" + System.nanoTime());
     Files.createDirectories(dir);
     List<Path> slices = slice(Path.of(log), dir.resolve("slices"), sliceLines);
@@ -49,7 +52,11 @@ public final class DecisionPropagationBenchmark {
                   kafka.bootstrap(), "prop", dir.resolve("checkpoints"), interval));
       try (GatewayPair gws =
           new GatewayPair(
-              dir.resolve("gateways"), kafka.bootstrap(), "prop.unused", "prop.decisions")) {
+              dir.resolve("gateways"),
+              kafka.bootstrap(),
+              "prop.unused",
+              "prop.decisions",
+              isolation)) {
         long sent = 0;
         long t0 = System.nanoTime();
         for (Path s : slices) {
@@ -84,8 +91,8 @@ public final class DecisionPropagationBenchmark {
         }
         List<Long> both = new ArrayList<>(worst.values());
         out.printf(
-            "log %s: %,d exchanges in %.1f s (%,.0f/s), checkpoint interval %d ms%n",
-            log, sent, secs, sent / secs, interval);
+            "log %s: %,d exchanges in %.1f s (%,.0f/s), checkpoint interval %d ms, gateways %s%n",
+            log, sent, secs, sent / secs, interval, isolation);
         out.printf(
             "%d decisions (accounts); propagation to enforcement at BOTH gateways: p50 %d ms,"
                 + " p90 %d ms, p99 %d ms, max %d ms%n",

@@ -21,6 +21,7 @@ import org.distillguard.core.event.Params;
 import org.distillguard.gateway.Gateway;
 import org.distillguard.gateway.config.ConfigLoader;
 import org.distillguard.gateway.config.GatewayConfig;
+import org.distillguard.gateway.kafka.KafkaConfig;
 import org.distillguard.gateway.kafka.KafkaLink;
 import org.distillguard.gateway.standin.StandInUpstream;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,14 @@ final class GatewayPair implements AutoCloseable {
           .build();
 
   GatewayPair(Path dir, String bootstrap, String exchanges, String decisions) throws Exception {
+    this(dir, bootstrap, exchanges, decisions, KafkaConfig.READ_UNCOMMITTED);
+  }
+
+  /**
+   * @param isolation how the gateways read the decision topic ({@code kafka.decisions.isolation})
+   */
+  GatewayPair(Path dir, String bootstrap, String exchanges, String decisions, String isolation)
+      throws Exception {
     upstream = StandInUpstream.standalone().start("127.0.0.1", 0);
     Files.createDirectories(dir);
     for (int i = 0; i < 2; i++) {
@@ -74,7 +83,7 @@ final class GatewayPair implements AutoCloseable {
             state_dir: kafka-${N}
             down_after_ms: 1000
             exchanges: {topic: ${EXCHANGES}}
-            decisions: {topic: ${DECISIONS}}
+            decisions: {topic: ${DECISIONS}, isolation: ${ISOLATION}}
           """;
       GatewayConfig c =
           ConfigLoader.parse(
@@ -86,7 +95,8 @@ final class GatewayPair implements AutoCloseable {
                   "KAFKA", bootstrap,
                   "N", Integer.toString(i),
                   "EXCHANGES", exchanges,
-                  "DECISIONS", decisions),
+                  "DECISIONS", decisions,
+                  "ISOLATION", isolation),
               dir);
       configs.add(c);
       gateways[i] = Gateway.start(c, clock);

@@ -229,8 +229,12 @@ public final class JobBenchmark {
     long keyed = 0;
     long keys = 0;
     for (var e : accounts.entrySet()) {
+      int key = e.getKey().getBytes(StandardCharsets.UTF_8).length;
       keyed += AccountDetector.snapshot(e.getValue()).length;
-      keys += e.getKey().getBytes(StandardCharsets.UTF_8).length;
+      keys += key;
+      // The recent exchange ids (RecentExchanges): a long[] (length, then the hashes), stored under
+      // the account's key a second time.
+      keyed += 4 + 8L * Math.min(e.getValue().requests(), RecentExchanges.SIZE) + key;
     }
     int n = accounts.size();
     long blob = stage.snapshot().length;

@@ -56,6 +56,19 @@ final class TestKafka implements AutoCloseable {
 
   /** Every committed record of {@code topic} as (key, value) strings, in partition order. */
   List<Map.Entry<String, String>> readCommitted(String topic) throws Exception {
+    return read(topic, org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
+  }
+
+  /**
+   * Every record of {@code topic}, of committed, aborted and open transactions alike (what a {@code
+   * read_uncommitted} consumer sees), in partition order.
+   */
+  List<Map.Entry<String, String>> readUncommitted(String topic) throws Exception {
+    return read(topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
+  }
+
+  private List<Map.Entry<String, String>> read(
+      String topic, org.apache.kafka.common.IsolationLevel isolation) throws Exception {
     Map<TopicPartition, Long> ends = new HashMap<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
       var desc =
@@ -65,17 +78,14 @@ final class TestKafka implements AutoCloseable {
       desc.partitions()
           .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       admin
-          .listOffsets(
-              specs,
-              new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                  org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+          .listOffsets(specs, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation))
           .all()
           .get()
           .forEach((tp, info) -> ends.put(tp, info.offset()));
     }
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<Map.Entry<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =

@@ -3,6 +3,7 @@ package org.distillguard.core.detect;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.event.Params;
 import org.distillguard.core.link.Traits;
+import org.distillguard.core.text.Hashing;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.distillguard.core.text.PromptFeatures;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param outputTokens reported output tokens, or -1
  * @param createdMillis account creation time from the enrichment, or {@link Exchange#NO_TIME}
  * @param traits what campaign linking compares across accounts
+ * @param idHash 64-bit hash of the exchange id ({@link Hashing#hash}): lets a stream processor
+ *     recognise an exchange delivered twice (a gateway re-sends what Kafka had not acknowledged
+ *     when it restarted) without carrying the id itself
  */
 public record Observation(
     String account,
@@ -32,7 +36,8 @@ public record Observation(
     long outputTokens,
     long createdMillis,
     PromptFeatures text,
-    Traits traits) {
+    Traits traits,
+    long idHash) {
 
   public static Observation of(Exchange e, PromptAnalyzer analyzer) {
     return of(e, analyzer.analyze(e));
@@ -61,7 +66,8 @@ public record Observation(
         e.usage().outputTokens() + Math.max(0, e.usage().reasoningTokens()),
         e.accountMeta().createdMillis(),
         text,
-        Traits.of(e, text.system()));
+        Traits.of(e, text.system()),
+        Hashing.hash(e.id()));
   }
 
   /** This observation with {@code features} as its text features. */
@@ -80,6 +86,7 @@ public record Observation(
         outputTokens,
         createdMillis,
         features,
-        traits);
+        traits,
+        idHash);
   }
 }

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every gateway must see every decision, so the consumer is assigned all partitions itself (no
  * group rebalancing; its group, one per instance, only carries committed positions for monitoring
  * tools). It resumes where the book's snapshot left off, or at the configured start ({@code
- * earliest}: the compacted topic rebuilds every account's latest decision). It reads committed
- * records only: the job writes in transactions.
+ * earliest}: the compacted topic rebuilds every account's latest decision). By default it reads
+ * decisions of transactions the job has not committed yet ({@code kafka.decisions.isolation}, see
+ * {@link KafkaConfig.Decisions#isolation}): a decision is enforced when the job writes it, not one
+ * checkpoint later; one from a transaction that is aborted is written again by the restored job,
+ * and the book ignores the copy.
  *
  * <p>While the broker cannot be reached the book keeps enforcing what it has; {@link #connected}
  * says so (an end-offsets probe, every second or more often, doubles as the lag measurement).
@@ -330,7 +333,10 @@ public final class DecisionFeed implements AutoCloseable {
     return malformed.get();
   }
 
-  /** Committed decisions not yet read, at the last probe; -1 before the first. */
+  /**
+   * Decisions not yet read (up to the last stable offset under {@code read_committed}), at the last
+   * probe; -1 before the first.
+   */
   public long lag() {
     return lag;
   }

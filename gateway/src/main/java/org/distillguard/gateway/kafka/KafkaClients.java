@@ -41,17 +41,23 @@ public final class KafkaClients {
   }
 
   /**
-   * A consumer of a topic written in Kafka transactions ({@code read_committed}), committing only
+   * A consumer of a topic written in Kafka transactions, at the given {@code isolation.level}
+   * ({@link KafkaConfig#READ_UNCOMMITTED} or {@link KafkaConfig#READ_COMMITTED}), committing only
    * when told, starting at {@code reset} where it has no position.
    */
   public static KafkaConsumer<byte[], byte[]> consumer(
-      String bootstrap, String clientId, String group, String reset, Properties extra) {
+      String bootstrap,
+      String clientId,
+      String group,
+      String reset,
+      String isolation,
+      Properties extra) {
     Properties p = new Properties();
     p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
     p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);

@@ -109,7 +109,22 @@ public final class KafkaConfig {
      * rebuilds every decision from the compacted topic; {@code latest} knows only new ones.
      */
     public String start = "earliest";
+
+    /**
+     * {@code read_uncommitted} (the default): a decision is enforced as soon as the job's sink has
+     * written it, before the checkpoint that commits its transaction (which is up to the job's
+     * checkpoint interval later). Safe because the job is deterministic: after a failure it
+     * restores the checkpoint, replays the same exchanges and writes the same decisions again, so a
+     * decision read from a transaction that is later aborted was only seen early; and decisions
+     * only escalate in the book, so the replayed copy changes nothing. {@code read_committed}: only
+     * decisions of committed transactions, one checkpoint interval later (for a gateway that must
+     * never act on output the job has not committed).
+     */
+    public String isolation = READ_UNCOMMITTED;
   }
+
+  public static final String READ_UNCOMMITTED = "read_uncommitted";
+  public static final String READ_COMMITTED = "read_committed";
 
   public boolean enabled() {
     return !bootstrapServers.isBlank();
@@ -134,6 +149,11 @@ public final class KafkaConfig {
     }
     if (!List.of("earliest", "latest").contains(decisions.start)) {
       return "kafka.decisions.start must be earliest or latest, not '" + decisions.start + "'";
+    }
+    if (!List.of(READ_UNCOMMITTED, READ_COMMITTED).contains(decisions.isolation)) {
+      return "kafka.decisions.isolation must be read_uncommitted or read_committed, not '"
+          + decisions.isolation
+          + "'";
     }
     if (exchanges.topic.isBlank() || decisions.topic.isBlank()) {
       return "kafka topics must not be empty";

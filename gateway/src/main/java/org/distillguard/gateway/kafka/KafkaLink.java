@@ -99,6 +99,7 @@ public final class KafkaLink implements AutoCloseable {
                     k.clientId + "-" + instance + "-decisions",
                     k.clientId + "-" + instance,
                     k.decisions.start,
+                    k.decisions.isolation,
                     extra),
                 k.decisions.topic,
                 book,
@@ -120,7 +121,7 @@ public final class KafkaLink implements AutoCloseable {
           instance,
           k.exchanges.mode,
           k.exchanges.topic,
-          k.decisions.enabled ? k.decisions.topic : "off");
+          k.decisions.enabled ? k.decisions.topic + " (" + k.decisions.isolation + ")" : "off");
       return link;
     } catch (IOException | RuntimeException e) {
       lock.close();

@@ -40,7 +40,7 @@ class KafkaConfigTest {
                   state_dir: /var/lib/distillguard/kafka
                   properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512}
                   exchanges: {topic: ex, mode: instead}
-                  decisions: {topic: dec, start: latest}
+                  decisions: {topic: dec, start: latest, isolation: read_committed}
                 """)
             .kafka;
     assertThat(k.enabled()).isTrue();
@@ -51,6 +51,13 @@ class KafkaConfigTest {
     assertThat(k.properties).containsEntry("security.protocol", "SASL_SSL");
     assertThat(k.exchanges.topic).isEqualTo("ex");
     assertThat(k.decisions.start).isEqualTo("latest");
+    assertThat(k.decisions.isolation).isEqualTo(KafkaConfig.READ_COMMITTED);
+  }
+
+  @Test
+  void decisionsAreFollowedBeforeTheJobCommitsByDefault() throws Exception {
+    KafkaConfig k = parse("kafka: {bootstrap_servers: k:9092}").kafka;
+    assertThat(k.decisions.isolation).isEqualTo(KafkaConfig.READ_UNCOMMITTED);
   }
 
   @Test
@@ -59,6 +66,11 @@ class KafkaConfigTest {
         .hasMessage("kafka.exchanges.mode must be also, instead or off, not 'both'");
     assertThatThrownBy(() -> parse("kafka: {bootstrap_servers: k:9092, decisions: {start: now}}"))
         .hasMessageContaining("kafka.decisions.start must be earliest or latest");
+    assertThatThrownBy(
+            () -> parse("kafka: {bootstrap_servers: k:9092, decisions: {isolation: committed}}"))
+        .hasMessage(
+            "kafka.decisions.isolation must be read_uncommitted or read_committed, not"
+                + " 'committed'");
     assertThatThrownBy(() -> parse("kafka: {bootstrap_servers: k:9092, buffer_bytes: 10}"))
         .hasMessageContaining("kafka.buffer_bytes");
     // The settings the delivery guarantees rest on cannot be overridden.
