@@ -10,7 +10,7 @@ import java.util.List;
  * "step-by-step", "Step by step" and "step by step" the same phrase.
  */
 final class PhraseMatcher {
-  static final int MAX_WORDS = 8;
+  private static final int MAX_WORDS = 8;
 
   private final List<long[]> phrases = new ArrayList<>();
   private final List<Integer> kinds = new ArrayList<>();

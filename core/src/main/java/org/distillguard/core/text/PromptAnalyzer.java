@@ -271,7 +271,7 @@ public final class PromptAnalyzer {
   }
 
   /** Prompts longer than this are read into a buffer of their own, not the thread's. */
-  private static final int MAX_BUFFERED_CHARS = 1 << 16;
+  private static final int MAX_BUFFERED_CHARS = 1 << 14;
 
   private static final ThreadLocal<Tokens.Words> BUFFERS =
       ThreadLocal.withInitial(Tokens.Words::new);
