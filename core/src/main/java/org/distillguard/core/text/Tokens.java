@@ -142,8 +142,9 @@ final class Tokens {
           hs[n] = h;
           ls[n] = wordLetters;
           n += inWord & ~m & 1;
-          // inside a word FNV goes on; outside it restarts: (RESTART ^ 0) * prime is the offset
-          h = (((h & lm) | (RESTART & ~lm)) ^ f) * FNV_PRIME;
+          // inside a word FNV goes on; outside it restarts: (RESTART ^ 0) * prime is the offset.
+          // Only an AND, an XOR and the multiply depend on the previous character's hash.
+          h = ((h & lm) ^ (f | (RESTART & ~lm))) * FNV_PRIME;
           wordLetters = (wordLetters + ((f - ('0' + 1)) >>> 31 ^ 1)) & m;
           inWord = m;
         }

@@ -191,9 +191,23 @@ class PromptAnalyzerIdentityTest {
   @Test
   void seededRandomTextGivesTheSameFeatures() {
     SplittableRandom r = new SplittableRandom(20261123);
+    int domains = 0;
+    int phrases = 0;
+    int withPrefix = 0;
     for (int i = 0; i < 200_000; i++) {
-      assertSame(randomPrompt(r));
+      PromptFeatures f = assertSame(randomPrompt(r));
+      domains |= f.domains();
+      phrases |= f.phrases();
+      withPrefix += f.prefix() != 0 ? 1 : 0;
     }
+    // the prompts reach every domain rule and every phrase kind, short and long
+    assertThat(domains).isEqualTo((1 << Domain.COUNT) - 1);
+    assertThat(phrases)
+        .isEqualTo(
+            PromptFeatures.PHRASE_REASONING
+                | PromptFeatures.PHRASE_GRADER
+                | PromptFeatures.PHRASE_SAFE_REWRITE);
+    assertThat(withPrefix).isBetween(50_000, 190_000);
   }
 
   @Test
@@ -289,11 +303,12 @@ class PromptAnalyzerIdentityTest {
     return Float.floatToRawIntBits(m.score(p));
   }
 
-  private static void assertSame(String prompt) {
+  private static PromptFeatures assertSame(String prompt) {
     PromptFeatures now = ANALYZER.analyze(prompt, 42L);
     PromptFeatures before = FROZEN.analyze(prompt, 42L);
     // Records compare floats with Float.compare: equal means the same bits here.
     assertThat(now).as("%s", abbreviated(prompt)).isEqualTo(before);
+    return now;
   }
 
   private static String abbreviated(String p) {
