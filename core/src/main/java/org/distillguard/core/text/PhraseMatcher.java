@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Finds fixed phrases in a stream of word hashes: each phrase is indexed by its last word, so a
- * word costs one primitive-map lookup and only the rare candidates ending in it are compared.
- * Matching on words rather than characters makes "step-by-step", "Step by step" and "step by step"
- * the same phrase.
+ * word costs one primitive-map lookup (or none: see {@link #lastWords}) and only the rare
+ * candidates ending in it are compared. Matching on words rather than characters makes
+ * "step-by-step", "Step by step" and "step by step" the same phrase.
  */
 final class PhraseMatcher {
   private static final int MAX_WORDS = 8;
@@ -61,29 +61,45 @@ final class PhraseMatcher {
   }
 
   /**
-   * The kinds of the phrases that end at the latest word.
+   * The words phrases end with, each once: the {@code i}-th starts group {@code i + 1} of {@link
+   * #match}. A caller that already looks every word up in a table of its own can keep the group
+   * there and so spare a second lookup per word.
+   */
+  long[] lastWords() {
+    long[] out = new long[groups.length];
+    for (int g = 0; g < groups.length; g++) {
+      long[] first = groups[g][0];
+      out[g] = first[first.length - 1];
+    }
+    return out;
+  }
+
+  /** The group (1-based) of the phrases ending in {@code word}, 0 if none does. */
+  int group(long word) {
+    return byLastWord.get(word);
+  }
+
+  /**
+   * The kinds of the phrases of {@code group} (from {@link #group}) that end at the latest word.
    *
-   * @param ring the last words, the {@code count}-th word (1-based) at {@code (count-1) % length}
+   * @param words the words so far, the latest at {@code count - 1}
    * @param count words seen so far, the latest included
    */
-  int match(long latest, long[] ring, int count) {
-    int g = byLastWord.get(latest) - 1;
-    if (g < 0) {
-      return 0;
-    }
+  int match(int group, long[] words, int count) {
     int found = 0;
-    long[][] members = groups[g];
+    long[][] members = groups[group - 1];
+    int[] kinds = groupKinds[group - 1];
     for (int m = 0; m < members.length; m++) {
       long[] p = members[m];
-      if (p.length > count || p.length > ring.length) {
+      if (p.length > count) {
         continue;
       }
       boolean all = true;
       for (int k = 2; k <= p.length && all; k++) {
-        all = ring[Math.floorMod(count - k, ring.length)] == p[p.length - k];
+        all = words[count - k] == p[p.length - k];
       }
       if (all) {
-        found |= groupKinds[g][m];
+        found |= kinds[m];
       }
     }
     return found;

@@ -18,10 +18,14 @@ public final class PromptAnalyzer {
   /** Words at each end that make a prefix or suffix fingerprint. */
   static final int AFFIX_WORDS = 4;
 
-  private static final LongIntMap LEXICON = buildLexicon();
   private static final long REWRITE = Tokens.hashWord("rewrite");
   private static final long SAFE = Tokens.hashWord("safe");
   private static final long HARMLESS = Tokens.hashWord("harmless");
+
+  private static final int DOMAIN_BITS = (1 << Domain.COUNT) - 1;
+  private static final int REWRITE_WORD = 1 << 12;
+  private static final int SAFE_WORD = 1 << 13;
+  private static final int PHRASE_GROUP_SHIFT = 16;
 
   private static final String[] REASONING_PHRASES = {
     "step by step", "step-by-step", "show your reasoning", "show your work",
@@ -79,6 +83,12 @@ public final class PromptAnalyzer {
           .add(PromptFeatures.PHRASE_GRADER, GRADER_PHRASES)
           .add(PromptFeatures.PHRASE_SAFE_REWRITE, SAFE_REWRITE_PHRASES);
 
+  /**
+   * Everything a word can mean, found with one lookup per word: its domains (the low bits), whether
+   * it is "rewrite" or "safe"/"harmless", and the group of phrases that end in it (the high bits).
+   */
+  private static final LongIntMap VOCABULARY = buildVocabulary();
+
   private final StyleModel style;
 
   public PromptAnalyzer(StyleModel style) {
@@ -112,177 +122,177 @@ public final class PromptAnalyzer {
    * the exchange and analyse the prompt elsewhere.
    */
   public PromptFeatures analyze(String prompt, long systemHash) {
-    WordScan scan = new WordScan(style.new Accumulator(prompt));
-    Tokens.scan(prompt, scan);
-    int phrases = scan.phrases;
-    if (scan.rewrite && scan.safe) {
+    StyleModel.Accumulator styleScore = style.new Accumulator(prompt);
+    Tokens.Words read = words(prompt);
+    int words = read.count;
+    long[] hashes = read.hash;
+    int[] wordLetters = read.letters;
+    int seen = 0; // the OR of every word's VOCABULARY entry
+    int phrases = 0;
+    int letters = 0;
+    int digitRuns = 0;
+    long exact = 0x84222325cbf29ce4L;
+    for (int k = 0; k < words; k++) {
+      long h = hashes[k];
+      int info = VOCABULARY.get(h);
+      seen |= info;
+      int group = info >>> PHRASE_GROUP_SHIFT;
+      if (group != 0) {
+        phrases |= PHRASES.match(group, hashes, k + 1);
+      }
+      int l = wordLetters[k];
+      letters += l;
+      if (l == 0) {
+        digitRuns++;
+      }
+      styleScore.word(h);
+      exact = (exact ^ h) * Tokens.FNV_PRIME;
+    }
+    if ((seen & REWRITE_WORD) != 0 && (seen & SAFE_WORD) != 0) {
       phrases |= PromptFeatures.PHRASE_SAFE_REWRITE;
     }
-    int domains = scan.domains;
-    if (scan.letters > 0 && scan.nonLatinLetters * 3 > scan.letters) {
+    int domains = seen & DOMAIN_BITS;
+    if (letters > 0 && read.nonLatinLetters * 3 > letters) {
       domains |= Domain.MULTILINGUAL.bit();
     }
-    if (scan.digitRuns >= 2 && scan.operators > 0) {
+    if (digitRuns >= 2 && read.operators > 0) {
       domains |= Domain.MATH.bit();
     }
-    if (scan.codeChars >= 4) {
+    if (read.codeChars >= 4) {
       domains |= Domain.CODING.bit();
     }
     return new PromptFeatures(
-        scan.skeleton(),
-        scan.prefix(),
-        scan.suffix(),
+        skeleton(hashes, words),
+        prefix(hashes, words),
+        suffix(hashes, words),
         systemHash,
-        Hashing.mix(scan.exact),
+        Hashing.mix(exact),
         domains,
         phrases,
-        scan.style.finish(),
-        scan.words);
+        styleScore.finish(),
+        words);
   }
 
-  /** One pass over the prompt's words: hashes, lexicon and phrase hits, script counts. */
-  private static final class WordScan implements Tokens.Sink {
-    final StyleModel.Accumulator style;
-    final long[] head = new long[SKELETON_WORDS];
-    final long[] tail = new long[SKELETON_WORDS];
-    int words;
-    int domains;
-    int phrases;
-    boolean rewrite;
-    boolean safe;
-    int letters;
-    int nonLatinLetters;
-    int digitRuns;
-    int operators;
-    int codeChars;
-    long exact = 0x84222325cbf29ce4L;
+  /** The words of {@code prompt}, in this thread's buffer unless the prompt is huge. */
+  private static Tokens.Words words(String prompt) {
+    Tokens.Words buffer =
+        prompt.length() <= MAX_BUFFERED_CHARS ? BUFFERS.get() : new Tokens.Words(); // kept small
+    return buffer.read(prompt);
+  }
 
-    WordScan(StyleModel.Accumulator style) {
-      this.style = style;
+  private static long prefix(long[] hashes, int words) {
+    if (words < AFFIX_WORDS + 2) {
+      return 0;
+    }
+    long h = 17;
+    for (int k = 0; k < AFFIX_WORDS; k++) {
+      h = Hashing.combine(h, hashes[k]);
+    }
+    return h;
+  }
+
+  private static long suffix(long[] hashes, int words) {
+    if (words < AFFIX_WORDS + 2) {
+      return 0;
+    }
+    long h = 23;
+    for (int k = AFFIX_WORDS; k >= 1; k--) {
+      h = Hashing.combine(h, hashes[words - k]);
+    }
+    return h;
+  }
+
+  /**
+   * SimHash over the opening and closing words, each with its position from its end: a bit is set
+   * when it is set in most of the 2n positioned hashes.
+   */
+  private static long skeleton(long[] hashes, int words) {
+    if (words == 0) {
+      return 0;
+    }
+    int n = Math.min(words, SKELETON_WORDS);
+    Majority counts = new Majority();
+    for (int k = 0; k < n; k++) {
+      counts.add(positioned(hashes[k], k));
+      counts.add(positioned(hashes[words - 1 - k], 64 + k));
+    }
+    return counts.above(n);
+  }
+
+  /** A word's hash tied to its position: one multiply and a fold spread it over all 64 bits. */
+  private static long positioned(long h, int position) {
+    long x = (h ^ (position * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+    return x ^ (x >>> 31);
+  }
+
+  /**
+   * 64 counters of set bits, one per bit position, kept bit-sliced: plane {@code k} holds bit
+   * {@code k} of every counter, so adding a hash is a 5-step ripple carry over whole longs instead
+   * of 64 increments. Five planes count to 31, enough for the at most 24 hashes of a skeleton.
+   */
+  private static final class Majority {
+    private long c0;
+    private long c1;
+    private long c2;
+    private long c3;
+    private long c4;
+
+    void add(long x) {
+      long carry = c0 & x;
+      c0 ^= x;
+      long next = c1 & carry;
+      c1 ^= carry;
+      carry = c2 & next;
+      c2 ^= next;
+      next = c3 & carry;
+      c3 ^= carry;
+      c4 ^= next;
     }
 
-    @Override
-    public void letter(char c) {
-      letters++;
-      if (c > 0x024F) {
-        nonLatinLetters++;
-      }
+    /**
+     * The positions whose count is above {@code n} (0 <= n < 31): those where subtracting {@code n
+     * + 1} leaves no borrow out of the top plane.
+     */
+    long above(int n) {
+      int m = n + 1;
+      long borrow = 0;
+      borrow = borrow(c0, m & 1, borrow);
+      borrow = borrow(c1, m & 2, borrow);
+      borrow = borrow(c2, m & 4, borrow);
+      borrow = borrow(c3, m & 8, borrow);
+      borrow = borrow(c4, m & 16, borrow);
+      return ~borrow;
     }
 
-    @Override
-    public void word(long h, boolean digits) {
-      if (digits) {
-        digitRuns++;
-      }
-      domains |= LEXICON.get(h);
-      if (h == REWRITE) {
-        rewrite = true;
-      } else if (h == SAFE || h == HARMLESS) {
-        safe = true;
-      }
-      if (words < SKELETON_WORDS) {
-        head[words] = h;
-      }
-      tail[words % SKELETON_WORDS] = h;
-      words++;
-      phrases |= PHRASES.match(h, tail, words);
-      style.word(h);
-      exact = (exact ^ h) * Tokens.FNV_PRIME;
-    }
-
-    @Override
-    public void symbol(char c, char next) {
-      countSymbol(c, next);
-    }
-
-    private void countSymbol(char c, char next) {
-      switch (c) {
-        case '+', '*', '/', '=', '^', '<', '>', '%' -> operators++;
-        case '{', '}', ';' -> codeChars++;
-        case '(' -> {
-          if (next == ')') {
-            codeChars += 2;
-          }
-        }
-        case '`' -> codeChars++;
-        default -> {}
-      }
-    }
-
-    long prefix() {
-      if (words < AFFIX_WORDS + 2) {
-        return 0;
-      }
-      long h = 17;
-      for (int k = 0; k < AFFIX_WORDS; k++) {
-        h = Hashing.combine(h, head[k]);
-      }
-      return h;
-    }
-
-    long suffix() {
-      if (words < AFFIX_WORDS + 2) {
-        return 0;
-      }
-      long h = 23;
-      for (int k = AFFIX_WORDS; k >= 1; k--) {
-        h = Hashing.combine(h, tail[Math.floorMod(words - k, SKELETON_WORDS)]);
-      }
-      return h;
-    }
-
-    /** SimHash over the opening and closing words, each with its position from its end. */
-    long skeleton() {
-      if (words == 0) {
-        return 0;
-      }
-      // 64 bit counters packed as eight 1-byte lanes in each of eight longs (at most 24 hashes,
-      // so a lane never overflows): eight table lookups and adds per hash instead of 64.
-      long[] lanes = new long[8];
-      int n = Math.min(words, SKELETON_WORDS);
-      for (int k = 0; k < n; k++) {
-        count(lanes, positioned(head[k], k));
-        count(lanes, positioned(tail[Math.floorMod(words - 1 - k, SKELETON_WORDS)], 64 + k));
-      }
-      long out = 0;
-      for (int j = 0; j < 8; j++) {
-        for (int k = 0; k < 8; k++) {
-          if (((lanes[j] >>> (8 * k)) & 0xFF) > n) { // set in most of the 2n hashes
-            out |= 1L << (8 * j + k);
-          }
-        }
-      }
-      return out;
-    }
-
-    /** A word's hash tied to its position: one multiply and a fold spread it over all 64 bits. */
-    private static long positioned(long h, int position) {
-      long x = (h ^ (position * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
-      return x ^ (x >>> 31);
-    }
-
-    private static void count(long[] lanes, long h) {
-      for (int j = 0; j < 8; j++) {
-        lanes[j] += BYTE_TO_LANES[(int) (h >>> (8 * j)) & 0xFF];
-      }
+    /** The borrow out of one bit of {@code plane - bit - borrowIn}, for all 64 counters at once. */
+    private static long borrow(long plane, int bit, long borrowIn) {
+      return bit != 0 ? ~plane | borrowIn : ~plane & borrowIn;
     }
   }
 
-  /** Byte b spread to eight 1-byte lanes: lane k holds bit k of b. */
-  private static final long[] BYTE_TO_LANES = new long[256];
+  /** Prompts longer than this are read into a buffer of their own, not the thread's. */
+  private static final int MAX_BUFFERED_CHARS = 1 << 14;
 
-  static {
-    for (int b = 0; b < 256; b++) {
-      long v = 0;
-      for (int k = 0; k < 8; k++) {
-        v |= (long) ((b >>> k) & 1) << (8 * k);
-      }
-      BYTE_TO_LANES[b] = v;
+  private static final ThreadLocal<Tokens.Words> BUFFERS =
+      ThreadLocal.withInitial(Tokens.Words::new);
+
+  private static LongIntMap buildVocabulary() {
+    if (Domain.COUNT > 12) {
+      throw new AssertionError("domain bits overlap the word flags");
     }
+    LongIntMap m = buildLexicon();
+    m.or(REWRITE, REWRITE_WORD);
+    m.or(SAFE, SAFE_WORD);
+    m.or(HARMLESS, SAFE_WORD);
+    long[] lasts = PHRASES.lastWords();
+    for (int g = 0; g < lasts.length; g++) {
+      m.or(lasts[g], (g + 1) << PHRASE_GROUP_SHIFT);
+    }
+    return m;
   }
 
   private static LongIntMap buildLexicon() {
-    LongIntMap m = new LongIntMap(512);
+    LongIntMap m = new LongIntMap(600);
     put(
         m,
         Domain.CODING,

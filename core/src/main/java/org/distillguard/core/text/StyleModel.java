@@ -112,17 +112,27 @@ public final class StyleModel {
 
     ShapeAndWords(String prompt, FeatureConsumer out) {
       this.out = out;
-      String s = prompt.strip();
-      if (s.isEmpty()) {
+      // The prompt as String.strip() would leave it, without copying it: strip() tests code
+      // points, but no supplementary code point and no surrogate is white space, so chars do.
+      int from = 0;
+      int to = prompt.length();
+      while (from < to && Character.isWhitespace(prompt.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(prompt.charAt(to - 1))) {
+        to--;
+      }
+      if (from == to) {
         words = MAX_WORDS; // nothing to score
         return;
       }
-      int len = s.length();
+      int len = to - from;
       out.accept(bucket(0x51, len < 20 ? 0 : len < 60 ? 1 : len < 200 ? 2 : len < 1000 ? 3 : 4));
-      out.accept(bucket(0x52, Character.isUpperCase(s.charAt(0)) ? 1 : 0));
-      char last = s.charAt(len - 1);
+      out.accept(bucket(0x52, Character.isUpperCase(prompt.charAt(from)) ? 1 : 0));
+      char last = prompt.charAt(to - 1);
       out.accept(bucket(0x53, last == '?' ? 0 : last == '.' ? 1 : last == ':' ? 2 : 3));
-      out.accept(bucket(0x54, s.indexOf('\n') >= 0 ? 1 : 0));
+      int newline = prompt.indexOf('\n', from);
+      out.accept(bucket(0x54, newline >= 0 && newline < to ? 1 : 0));
     }
 
     void word(long h) {
