@@ -106,6 +106,11 @@ public final class AccountDetector {
       return state.requests;
     }
 
+    /** Time of the first request, epoch milliseconds. */
+    public long firstSeen() {
+      return state.firstSeen;
+    }
+
     /** Time of the latest request (the latest of its timestamps), epoch milliseconds. */
     public long lastSeen() {
       return state.lastSeen;
