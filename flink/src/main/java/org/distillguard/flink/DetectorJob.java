@@ -36,7 +36,13 @@ import org.distillguard.core.link.LinkerConfig;
  *                                                 state: keyed, per acct   state: chunked bytes └▶ campaigns
  * </pre>
  *
- * Every operator has a fixed uid, so checkpoints and savepoints restore across job versions that
+ * With {@code --linking evidence} (the default) linking is keyed by evidence value: the accounts
+ * operator also keeps each account's {@code AccountEvidence} and sends claims (side output) to an
+ * {@link EvidenceFunction} keyed by value, whose replies meet the account's updates in a {@link
+ * PairFunction} keyed by account; the updates then reach the single {@link CampaignFunction} (the
+ * groups stage) carrying the links their requests made.
+ *
+ * <p>Every operator has a fixed uid, so checkpoints and savepoints restore across job versions that
  * keep the uids. Run it with {@code flink run distillguard-flink-job.jar --bootstrap ...} (options
  * in {@link JobConfig#USAGE}).
  */

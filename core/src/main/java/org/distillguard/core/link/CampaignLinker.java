@@ -49,6 +49,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Nothing looks ahead: the state after an event depends only on the events before it.
  *
+ * <p>Each account's values and template are an {@link AccountEvidence}, whose rules (which values a
+ * request takes up; what a pair shares and how many points that is worth) this linker and a runtime
+ * that keys linking by value ({@link EvidenceValue}) both use. Such a runtime feeds the linker the
+ * links it found ({@link #observeFound}, {@link #link}, {@link #label}) and the linker keeps only
+ * the groups.
+ *
  * <p>Not thread-safe: one thread feeds one linker (the detector's).
  */
 public final class CampaignLinker {
