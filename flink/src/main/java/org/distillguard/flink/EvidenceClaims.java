@@ -36,6 +36,10 @@ final class EvidenceClaims {
   Linking observe(
       Observation o, AccountDetector.Account account, KeyedProcessFunction<?, ?, ?>.Context ctx)
       throws Exception {
+    if (AccountEvidence.unchangedBy(
+        account.requests(), o.traits().createdMillis(), account.createdMillis())) {
+      return Linking.NONE; // most requests: no state read (a RocksDB lookup) at all
+    }
     AccountEvidence ev = state.value();
     if (ev == null) {
       ev = new AccountEvidence();

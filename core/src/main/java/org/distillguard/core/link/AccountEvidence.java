@@ -72,6 +72,22 @@ public final class AccountEvidence {
   }
 
   /**
+   * Whether {@link #observe} of the account's {@code n}-th request can be skipped without reading
+   * the evidence: the linker does not sample the request ({@link CampaignLinker#samples}), the
+   * template is learned (on the first {@value #TEMPLATE_SAMPLES} requests, always), and the
+   * creation time cannot be new — the request has none, or the account's first request had one (it
+   * was taken then). Lets a runtime that stores evidence as bytes skip reading it on most requests.
+   *
+   * @param requestCreated the request's creation time ({@link Traits#createdMillis()})
+   * @param firstCreated the creation time the account's first request carried
+   */
+  public static boolean unchangedBy(long n, long requestCreated, long firstCreated) {
+    return n > TEMPLATE_SAMPLES
+        && !CampaignLinker.samples(n)
+        && (requestCreated == Exchange.NO_TIME || firstCreated != Exchange.NO_TIME);
+  }
+
+  /**
    * Whether the account is still learning its prompt template: every request changes the evidence
    * until it is learned (after that only requests that take up values do).
    */
