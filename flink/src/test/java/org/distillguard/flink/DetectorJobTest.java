@@ -216,7 +216,8 @@ class DetectorJobTest {
   @Test
   void evidenceKeyedLinkingAtParallelismTwoGivesNearlyTheSameAnswers() throws Exception {
     Agreement a = runAndCompare("evid2", 2, "evidence");
-    // Measured: 155/155 verdicts, flagged_after and campaign members, 147/155 identical lines.
+    // Measured (three runs): 155/155 verdicts and campaign members, 152-155 flagged_after,
+    // 144-154 identical lines.
     assertThat(a.sameVerdict()).isGreaterThanOrEqualTo(a.accounts() * 95 / 100);
     assertThat(a.sameFlaggedAfter()).isGreaterThanOrEqualTo(a.accounts() * 90 / 100);
     assertThat(a.sameCampaign()).isGreaterThanOrEqualTo(a.accounts() * 95 / 100);
