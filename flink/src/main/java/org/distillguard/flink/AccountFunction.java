@@ -25,6 +25,7 @@ import org.distillguard.core.detect.ModelAges;
 import org.distillguard.core.detect.Observation;
 import org.distillguard.core.detect.ScoringModel;
 import org.distillguard.core.detect.Verdict;
+import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * each subtask keeps its own table, checkpointed as union list state so that a rescaled job keeps
  * the earliest date of every model.
  *
+ * <p>With linking keyed by evidence ({@link EvidenceClaims}) it also keeps the account's linking
+ * evidence and sends claims to the evidence values the account takes up (side output {@link
+ * EvidenceClaims#CLAIMS}).
+ *
  * <p>When a bounded input ends, a timer at the end of time sends every account's final state, so
  * that the campaign stage writes its final verdict line (bounded jobs only).
  */
@@ -53,6 +58,9 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
   private final DetectorConfig config;
   private final int snapshotEvery;
   private final boolean finalLines;
+  // linking keyed by evidence: the account's evidence lives here, claims go to its values
+  private final @Nullable LinkerConfig byEvidence;
+  private transient @Nullable EvidenceClaims claims;
   private transient @Nullable ValueState<AccountDetector.Account> account;
   private transient @Nullable ValueState<long[]> recent;
   private transient @Nullable Counter duplicates;
@@ -67,9 +75,22 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
    *     inputs only: an unbounded job would keep one never-firing timer per account)
    */
   AccountFunction(DetectorConfig config, int snapshotEvery, boolean finalLines) {
+    this(config, snapshotEvery, finalLines, null);
+  }
+
+  /**
+   * @param byEvidence linking keyed by evidence with these settings ({@link EvidenceClaims}), or
+   *     null for the single campaign stage
+   */
+  AccountFunction(
+      DetectorConfig config,
+      int snapshotEvery,
+      boolean finalLines,
+      @Nullable LinkerConfig byEvidence) {
     this.config = config;
     this.snapshotEvery = snapshotEvery;
     this.finalLines = finalLines;
+    this.byEvidence = byEvidence;
   }
 
   @Override
@@ -87,6 +108,8 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
     getRuntimeContext().addAccumulator("duplicateExchanges", duplicatesTotal);
     detector = new AccountDetector(config, ScoringModel.shipped());
     analyzer = PromptAnalyzer.standard();
+    LinkerConfig l = byEvidence;
+    claims = l == null ? null : new EvidenceClaims(getRuntimeContext(), l);
   }
 
   @Override
@@ -119,6 +142,7 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
     // account's bytes. Either way the state is the account after this request.
     state.update(a);
     boolean line = first || now != was || a.requests() % snapshotEvery == 0;
+    EvidenceClaims c = claims;
     out.collect(
         new Update(
             false,
@@ -128,8 +152,9 @@ final class AccountFunction extends KeyedProcessFunction<String, Observation, Up
             a.lastSeen(),
             now,
             a.peakScore(),
-            Update.linkTraits(o.traits(), a.requests()),
-            line ? AccountDetector.snapshot(a) : null));
+            c == null ? Update.linkTraits(o.traits(), a.requests()) : o.traits().slim(),
+            line ? AccountDetector.snapshot(a) : null,
+            c == null ? null : c.observe(o, a, ctx)));
   }
 
   @Override

@@ -28,6 +28,7 @@ import org.distillguard.core.io.CampaignJson;
 import org.distillguard.core.io.VerdictJson;
 import org.distillguard.core.link.Campaign;
 import org.distillguard.core.link.LinkerConfig;
+import org.distillguard.core.link.Traits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * chunks ({@link ChunkedBytes}). This single instance is the job's scaling limit: it does the
  * linker's constant work per request (the text analysis and per-account scoring run before it, in
  * parallel) and holds every account's linking state on one heap; see {@code docs/SCALE-OUT.md}.
+ *
+ * <p>With linking keyed by evidence it is the <em>groups</em> stage: updates arrive with the links
+ * their requests made (found upstream by {@link EvidenceFunction} and {@link PairFunction}), and
+ * the stage merges them (union-find) and reviews, flags and reports campaigns by the same code
+ * ({@link CampaignStage#observeLinked}); it no longer holds evidence values or compares accounts.
  *
  * <p>Keyed by a constant so that it may use a timer: when a bounded input ends it writes every
  * campaign's final line.
@@ -85,16 +91,38 @@ final class CampaignFunction extends KeyedProcessFunction<Integer, Update, Tuple
     String campaignBefore = a < s.accountCount() ? s.campaignId(a) : null;
     List<Integer> newly = AccountFunction.req(flagged);
     newly.clear();
-    s.observe(
-        a,
-        u.account(),
-        u.timeMillis(),
-        AccountFunction.req(u.traits()),
-        u.requests(),
-        u.lastSeen(),
-        u.own(),
-        u.peakScore(),
-        newly::add);
+    Linking linking = u.linking();
+    Traits traits = AccountFunction.req(u.traits());
+    if (linking == null) {
+      s.observe(
+          a,
+          u.account(),
+          u.timeMillis(),
+          traits,
+          u.requests(),
+          u.lastSeen(),
+          u.own(),
+          u.peakScore(),
+          newly::add);
+    } else {
+      // linking keyed by evidence: the links were found upstream (PairFunction)
+      for (Linking.Label l : linking.labels()) {
+        s.label(l.key(), l.label());
+      }
+      s.observeLinked(
+          a,
+          u.account(),
+          u.timeMillis(),
+          traits.inputTokens(),
+          traits.outputTokens(),
+          linking.evidence(),
+          linking.links(),
+          u.requests(),
+          u.lastSeen(),
+          u.own(),
+          u.peakScore(),
+          newly::add);
+    }
     Verdict after = s.verdict(a);
     if (after.ordinal() > before.ordinal() && !s.flaggedByCampaign(a)) {
       ctx.output(

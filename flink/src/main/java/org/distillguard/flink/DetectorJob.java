@@ -36,7 +36,13 @@ import org.distillguard.core.link.LinkerConfig;
  *                                                 state: keyed, per acct   state: chunked bytes └▶ campaigns
  * </pre>
  *
- * Every operator has a fixed uid, so checkpoints and savepoints restore across job versions that
+ * With {@code --linking evidence} (the default) linking is keyed by evidence value: the accounts
+ * operator also keeps each account's {@code AccountEvidence} and sends claims (side output) to an
+ * {@link EvidenceFunction} keyed by value, whose replies meet the account's updates in a {@link
+ * PairFunction} keyed by account; the updates then reach the single {@link CampaignFunction} (the
+ * groups stage) carrying the links their requests made.
+ *
+ * <p>Every operator has a fixed uid, so checkpoints and savepoints restore across job versions that
  * keep the uids. Run it with {@code flink run distillguard-flink-job.jar --bootstrap ...} (options
  * in {@link JobConfig#USAGE}).
  */
@@ -129,24 +135,50 @@ public final class DetectorJob {
     }
 
     DetectorConfig detector = DetectorConfig.defaults();
-    DataStream<Update> updates =
+    LinkerConfig linking = LinkerConfig.defaults();
+    boolean byEvidence = config.linking().equals("evidence");
+    SingleOutputStreamOperator<Update> accounts =
         exchanges
             .keyBy(Observation::account, Types.STRING)
             .process(
-                new AccountFunction(detector, config.snapshotEvery(), config.bounded()),
+                new AccountFunction(
+                    detector,
+                    config.snapshotEvery(),
+                    config.bounded(),
+                    byEvidence ? linking : null),
                 Update.TYPE)
             .uid("accounts")
             .name("accounts (core AccountDetector)");
+    DataStream<Update> updates = accounts;
+    if (byEvidence) {
+      // Linking keyed by evidence value: claims meet their values, replies meet their accounts,
+      // and updates reach the groups stage carrying the links their requests made.
+      DataStream<Reply> replies =
+          accounts
+              .getSideOutput(EvidenceClaims.CLAIMS)
+              .keyBy(Claim::key, Types.LONG)
+              .process(new EvidenceFunction(), Reply.TYPE)
+              .uid("evidence")
+              .name("evidence values (core EvidenceValue)");
+      updates =
+          accounts
+              .connect(replies)
+              .keyBy(Update::account, Reply::account, Types.STRING)
+              .process(new PairFunction(linking), Update.TYPE)
+              .uid("pairs")
+              .name("pairs (core AccountEvidence.links)");
+    }
     SingleOutputStreamOperator<Tuple2<String, String>> verdicts =
         updates
             .keyBy(u -> 0, Types.INT)
-            .process(
-                new CampaignFunction(detector, LinkerConfig.defaults()),
-                CampaignFunction.KEYED_JSON)
+            .process(new CampaignFunction(detector, linking), CampaignFunction.KEYED_JSON)
             .setParallelism(1)
             .setMaxParallelism(1)
-            .uid("campaigns")
-            .name("campaigns (core CampaignStage)");
+            .uid(byEvidence ? "groups" : "campaigns")
+            .name(
+                byEvidence
+                    ? "groups (core CampaignStage, links found upstream)"
+                    : "campaigns (core CampaignStage)");
     // The sinks run beside the campaign stage (parallelism 1, chained): lines of one key keep
     // their order on the way to Kafka.
     verdicts

@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * @param transactionTimeoutMillis Kafka transaction timeout of the exactly-once sinks (must not
  *     exceed the brokers' {@code transaction.max.timeout.ms}, 15 min by default)
  * @param snapshotEvery a verdict line is refreshed every this many requests of an account
+ * @param linking {@code evidence}: campaign linking keyed by evidence value (accounts claim their
+ *     values at a keyed evidence operator, a pairing operator finds links, one groups stage merges
+ *     them); {@code single}: one campaign stage sees every update and links
  */
 public record JobConfig(
     String bootstrap,
@@ -43,7 +46,8 @@ public record JobConfig(
     boolean bounded,
     String detector,
     long transactionTimeoutMillis,
-    int snapshotEvery)
+    int snapshotEvery,
+    String linking)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -67,7 +71,9 @@ public record JobConfig(
               + " benchmark floors (default standard)",
           "  --transaction-timeout MS      Kafka transaction timeout (default 600000)",
           "  --snapshot-every N            refresh an account's verdict line every N requests"
-              + " (default 256)");
+              + " (default 256)",
+          "  --linking evidence|single     campaign linking keyed by evidence value, or in one"
+              + " campaign stage (default evidence)");
 
   public JobConfig {
     if (parallelism < 1) {
@@ -83,6 +89,9 @@ public record JobConfig(
     if (!detector.equals("standard") && !detector.equals("noop") && !detector.equals("bare")) {
       throw new IllegalArgumentException(
           "detector must be standard, noop or bare, got " + detector);
+    }
+    if (!linking.equals("evidence") && !linking.equals("single")) {
+      throw new IllegalArgumentException("linking must be evidence or single, got " + linking);
     }
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("snapshot-every must be at least 1");
@@ -127,7 +136,8 @@ public record JobConfig(
             Boolean.parseBoolean(take(m, "bounded", "false")),
             take(m, "detector", "standard"),
             Long.parseLong(take(m, "transaction-timeout", "600000")),
-            Integer.parseInt(take(m, "snapshot-every", "256")));
+            Integer.parseInt(take(m, "snapshot-every", "256")),
+            take(m, "linking", "evidence"));
     if (!m.isEmpty()) {
       throw new IllegalArgumentException("unknown options: " + m.keySet());
     }

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The traits carry only what {@link CampaignLinker} reads ({@link #linkTraits}). A {@code FINAL}
  * update is sent once per account when a bounded input ends; it carries no request.
  *
+ * @param linking for linking keyed by evidence (see {@link Linking}), else null
  * @param snapshot the account's state after the request ({@link
  *     org.distillguard.core.detect.AccountDetector#snapshot}), when the campaign stage should write
  *     the account's verdict line; null otherwise
@@ -27,7 +28,28 @@ record Update(
     Verdict own,
     double peakScore,
     @Nullable Traits traits,
-    byte @Nullable [] snapshot) {
+    byte @Nullable [] snapshot,
+    @Nullable Linking linking) {
+
+  /** An update of the single campaign stage (no linking by evidence). */
+  Update(
+      boolean fin,
+      String account,
+      long timeMillis,
+      long requests,
+      long lastSeen,
+      Verdict own,
+      double peakScore,
+      @Nullable Traits traits,
+      byte @Nullable [] snapshot) {
+    this(fin, account, timeMillis, requests, lastSeen, own, peakScore, traits, snapshot, null);
+  }
+
+  /** This update with {@code l} for linking. */
+  Update withLinking(Linking l) {
+    return new Update(
+        fin, account, timeMillis, requests, lastSeen, own, peakScore, traits, snapshot, l);
+  }
 
   static final SerializerTypeInfo<Update> TYPE =
       new SerializerTypeInfo<>(Update.class, () -> UpdateSerializer.INSTANCE);

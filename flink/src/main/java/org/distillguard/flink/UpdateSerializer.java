@@ -1,12 +1,15 @@
 package org.distillguard.flink;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.distillguard.core.detect.Verdict;
+import org.distillguard.core.link.AccountEvidence;
 import org.distillguard.core.link.Traits;
 import org.distillguard.core.state.Bulk;
 
@@ -18,6 +21,8 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
   private static final int FINAL = 1;
   private static final int TRAITS = 2;
   private static final int SNAPSHOT = 4;
+  private static final int LINKING = 8;
+  private static final int EVIDENCE = 16;
 
   @Override
   public boolean isImmutableType() {
@@ -43,7 +48,8 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
             from.own(),
             from.peakScore(),
             from.traits(),
-            s.clone());
+            s.clone(),
+            from.linking());
   }
 
   @Override
@@ -60,7 +66,13 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
   public void serialize(Update u, DataOutputView out) throws IOException {
     Traits t = u.traits();
     byte[] s = u.snapshot();
-    out.writeByte((u.fin() ? FINAL : 0) | (t != null ? TRAITS : 0) | (s != null ? SNAPSHOT : 0));
+    Linking l = u.linking();
+    out.writeByte(
+        (u.fin() ? FINAL : 0)
+            | (t != null ? TRAITS : 0)
+            | (s != null ? SNAPSHOT : 0)
+            | (l != null ? LINKING : 0)
+            | (l != null && l.evidence() != null ? EVIDENCE : 0));
     Bulk.writeString(out, u.account());
     out.writeLong(u.timeMillis());
     out.writeLong(u.requests());
@@ -73,6 +85,23 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
     if (s != null) {
       out.writeInt(s.length);
       out.write(s);
+    }
+    if (l != null) {
+      AccountEvidence e = l.evidence();
+      if (e != null) {
+        e.write(out);
+      }
+      out.writeShort(l.expect());
+      out.writeShort(l.links().size());
+      for (AccountEvidence.Link k : l.links()) {
+        Bulk.writeString(out, k.with());
+        out.writeInt(k.mask());
+      }
+      out.writeShort(l.labels().size());
+      for (Linking.Label k : l.labels()) {
+        out.writeLong(k.key());
+        Bulk.writeString(out, k.label());
+      }
     }
   }
 
@@ -91,8 +120,36 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
       snapshot = new byte[in.readInt()];
       in.readFully(snapshot);
     }
+    Linking linking = null;
+    if ((flags & LINKING) != 0) {
+      AccountEvidence e = (flags & EVIDENCE) != 0 ? AccountEvidence.read(in) : null;
+      int expect = in.readUnsignedShort();
+      int n = in.readUnsignedShort();
+      List<AccountEvidence.Link> links = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        links.add(new AccountEvidence.Link(ObservationSerializer.readString(in), in.readInt()));
+      }
+      int m = in.readUnsignedShort();
+      List<Linking.Label> labels = new ArrayList<>(m);
+      for (int i = 0; i < m; i++) {
+        labels.add(new Linking.Label(in.readLong(), ObservationSerializer.readString(in)));
+      }
+      linking =
+          e == null && expect == 0 && links.isEmpty() && labels.isEmpty()
+              ? Linking.NONE
+              : new Linking(e, expect, links, labels);
+    }
     return new Update(
-        (flags & FINAL) != 0, account, time, requests, lastSeen, own, peak, traits, snapshot);
+        (flags & FINAL) != 0,
+        account,
+        time,
+        requests,
+        lastSeen,
+        own,
+        peak,
+        traits,
+        snapshot,
+        linking);
   }
 
   @Override

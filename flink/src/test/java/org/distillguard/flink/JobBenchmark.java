@@ -28,6 +28,7 @@ import org.distillguard.core.io.LineSource;
 import org.distillguard.core.io.MalformedExchangeException;
 import org.distillguard.core.link.LinkerConfig;
 import org.distillguard.core.text.PromptAnalyzer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The job's figures on this machine, all in one JVM and one run (broker, producer and job share the
@@ -39,7 +40,9 @@ import org.distillguard.core.text.PromptAnalyzer;
  *     [DETECTORS=noop,standard] [PARALLELISMS=1,2] [ANALYZE=true] [ROUNDS=1]</pre>
  *
  * With several rounds the detectors alternate within each round and the median ratio of the
- * detector job to the no-op job is printed per parallelism.
+ * detector job to the no-op job is printed per parallelism. Detector names {@code single} and
+ * {@code evidence} run the standard detector with that {@code --linking} (their ratios to {@code
+ * noop} are printed too).
  */
 public final class JobBenchmark {
   private JobBenchmark() {}
@@ -64,7 +67,7 @@ public final class JobBenchmark {
       int run = 0;
       for (String ps : parallelisms) {
         int p = Integer.parseInt(ps);
-        List<Double> ratios = new ArrayList<>();
+        Map<String, List<Double>> ratios = new java.util.TreeMap<>();
         Map<String, List<Double>> cost = new HashMap<>();
         for (int round = 1; round <= rounds; round++) {
           Map<String, Double> rate = new HashMap<>();
@@ -84,33 +87,38 @@ public final class JobBenchmark {
             out.println(row);
             rows.add(row);
           }
-          if (rate.containsKey("standard") && rate.containsKey("noop")) {
-            ratios.add(rate.get("standard") / rate.get("noop"));
+          for (String d : List.of("standard", "single", "evidence")) {
+            if (rate.containsKey(d) && rate.containsKey("noop")) {
+              ratios.computeIfAbsent(d, k -> new ArrayList<>()).add(rate.get(d) / rate.get("noop"));
+            }
           }
         }
-        if (!ratios.isEmpty()) {
-          List<Double> sorted = new ArrayList<>(ratios);
+        for (var r : ratios.entrySet()) {
+          List<Double> sorted = new ArrayList<>(r.getValue());
           sorted.sort(null);
           String row =
               String.format(
-                  "| standard / noop at parallelism %d: rounds %s, median %.2f |",
+                  "| %s / noop at parallelism %d: rounds %s, median %.2f |",
+                  r.getKey(),
                   p,
-                  ratios.stream().map(r -> String.format("%.2f", r)).toList(),
+                  r.getValue().stream().map(x -> String.format("%.2f", x)).toList(),
                   sorted.get(sorted.size() / 2));
           out.println(row);
           rows.add(row);
         }
-        if (cost.containsKey("standard") && cost.containsKey("noop")) {
-          // CPU per event of the whole process (broker, job, Flink) hardly depends on the load
-          // of other work on the machine, unlike throughput: the load-free view of the ratio.
-          double noop = median(cost.get("noop"));
-          double standard = median(cost.get("standard"));
-          String row =
-              String.format(
-                  "| CPU per event at parallelism %d: noop %.1f µs, standard %.1f µs, ratio %.2f |",
-                  p, noop, standard, noop / standard);
-          out.println(row);
-          rows.add(row);
+        for (String d : List.of("standard", "single", "evidence")) {
+          if (cost.containsKey(d) && cost.containsKey("noop")) {
+            // CPU per event of the whole process (broker, job, Flink) hardly depends on the load
+            // of other work on the machine, unlike throughput: the load-free view of the ratio.
+            double noop = median(cost.get("noop"));
+            double standard = median(cost.get(d));
+            String row =
+                String.format(
+                    "| CPU per event at parallelism %d: noop %.1f µs, %s %.1f µs, ratio %.2f |",
+                    p, noop, d, standard, noop / standard);
+            out.println(row);
+            rows.add(row);
+          }
         }
       }
 
@@ -150,6 +158,14 @@ public final class JobBenchmark {
     return sorted.get(sorted.size() / 2);
   }
 
+  /**
+   * The linking mode a detector name asks for: {@code single} and {@code evidence} are the standard
+   * detector with that {@code --linking}; null for the others (standard = the default).
+   */
+  private static @Nullable String linking(String detector) {
+    return detector.equals("single") || detector.equals("evidence") ? detector : null;
+  }
+
   /** Runs one bounded job over the replayed topic; returns its net runtime in seconds. */
   private static double runJob(
       TestKafka kafka, String name, String detector, int p, String backend, Path dir)
@@ -183,7 +199,9 @@ public final class JobBenchmark {
               "--bounded",
               "true",
               "--detector",
-              detector
+              linking(detector) == null ? detector : "standard",
+              "--linking",
+              linking(detector) == null ? "evidence" : linking(detector)
             });
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * time until it processes a new exchange (its verdict line written, read uncommitted) is measured.
  * Not a test: run by hand, see {@code docs/PERFORMANCE.md}.
  *
- * <pre>java -Xmx6g -cp ... org.distillguard.flink.RecoveryBenchmark [ACCOUNTS] [hashmap|rocksdb]
+ * <pre>
+ * java -Xmx6g -cp ... org.distillguard.flink.RecoveryBenchmark [ACCOUNTS] [hashmap|rocksdb] [evidence|single]
  * </pre>
  */
 public final class RecoveryBenchmark {
@@ -43,6 +44,7 @@ public final class RecoveryBenchmark {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String backend = args.length > 1 ? args[1] : "rocksdb";
+    String linking = args.length > 2 ? args[2] : "evidence";
     Path dir = Paths.get("target", "bench", "recovery-" + System.nanoTime());
     Files.createDirectories(dir);
     try (TestKafka kafka = new TestKafka(dir.resolve("kafka"))) {
@@ -63,6 +65,7 @@ public final class RecoveryBenchmark {
                 "--parallelism", "2",
                 "--checkpoint-interval", "5000",
                 "--state-backend", backend,
+                "--linking", linking,
                 "--checkpoint-dir", dir.resolve("ckpt").toAbsolutePath().toUri().toString()
               });
       long t0 = System.nanoTime();

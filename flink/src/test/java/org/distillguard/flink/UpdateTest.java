@@ -117,5 +117,11 @@ class UpdateTest {
         .hasMessageContaining("standard, noop or bare");
     assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap", "b", "--colour", "red"}))
         .hasMessageContaining("unknown options");
+    assertThat(JobConfig.defaults("b").linking()).isEqualTo("evidence");
+    assertThat(JobConfig.parse(new String[] {"--bootstrap", "b", "--linking", "single"}).linking())
+        .isEqualTo("single");
+    assertThatThrownBy(
+            () -> JobConfig.parse(new String[] {"--bootstrap", "b", "--linking", "keyed"}))
+        .hasMessageContaining("evidence or single");
   }
 }

@@ -106,6 +106,19 @@ public final class AccountDetector {
       return state.requests;
     }
 
+    /**
+     * The account's creation time as its first request gave it, or {@link
+     * org.distillguard.core.event.Exchange#NO_TIME} if that request had none.
+     */
+    public long createdMillis() {
+      return state.createdMillis;
+    }
+
+    /** Time of the first request, epoch milliseconds. */
+    public long firstSeen() {
+      return state.firstSeen;
+    }
+
     /** Time of the latest request (the latest of its timestamps), epoch milliseconds. */
     public long lastSeen() {
       return state.lastSeen;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
+import org.distillguard.core.link.AccountEvidence;
 import org.distillguard.core.link.Campaign;
 import org.distillguard.core.link.CampaignLinker;
 import org.distillguard.core.link.LinkerConfig;
@@ -140,6 +141,58 @@ public final class CampaignStage {
     own[a] = (byte) ownVerdict.ordinal();
     listener = newlyFlagged;
     linker.observe(a, account, timeMillis, traits);
+    afterLinking(a, timeMillis, ownVerdict, peakScore);
+  }
+
+  /**
+   * One request of account {@code a} whose links were found elsewhere (linking keyed by evidence
+   * value: {@link AccountEvidence}, {@link org.distillguard.core.link.EvidenceValue}); otherwise as
+   * {@link #observe}. Only for stages that name accounts: linked accounts are named.
+   *
+   * @param evidence the account's evidence after the request when it changed, or null
+   * @param links the links the request made, in the order found
+   */
+  public void observeLinked(
+      int a,
+      String account,
+      long timeMillis,
+      long inputTokens,
+      long outputTokens,
+      @Nullable AccountEvidence evidence,
+      List<AccountEvidence.Link> links,
+      long requests,
+      long lastSeen,
+      Verdict ownVerdict,
+      double peakScore,
+      @Nullable IntConsumer newlyFlagged) {
+    if (a == count) {
+      add();
+    } else if (a > count || a < 0) {
+      throw new IllegalArgumentException("account index " + a + " skips ahead of " + count);
+    }
+    this.requests[a] = requests;
+    this.lastSeen[a] = lastSeen;
+    own[a] = (byte) ownVerdict.ordinal();
+    listener = newlyFlagged;
+    linker.observeFound(a, account, timeMillis, inputTokens, outputTokens, evidence);
+    for (AccountEvidence.Link l : links) {
+      int b = index(l.with());
+      if (b == count) {
+        // linked before its own first request arrived here
+        add();
+        linker.known(b, l.with(), timeMillis);
+      }
+      linker.link(a, b, l.mask(), timeMillis);
+    }
+    afterLinking(a, timeMillis, ownVerdict, peakScore);
+  }
+
+  /** The readable label of evidence value {@code key}, for campaign indicators. */
+  public void label(long key, String label) {
+    linker.label(key, label);
+  }
+
+  private void afterLinking(int a, long timeMillis, Verdict ownVerdict, double peakScore) {
     boolean byCampaign = campaignFlaggedAfter[a] >= 0;
     linker.memberScore(a, peakScore, ownVerdict == Verdict.DISTILLATION && !byCampaign);
     linkTime = timeMillis;

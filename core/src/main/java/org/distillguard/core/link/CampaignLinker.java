@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.distillguard.core.event.Exchange;
 import org.distillguard.core.state.Bulk;
-import org.distillguard.core.text.Hashing;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,22 +49,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Nothing looks ahead: the state after an event depends only on the events before it.
  *
+ * <p>Each account's values and template are an {@link AccountEvidence}, whose rules (which values a
+ * request takes up; what a pair shares and how many points that is worth) this linker and a runtime
+ * that keys linking by value ({@link EvidenceValue}) both use. Such a runtime feeds the linker the
+ * links it found ({@link #observeFound}, {@link #link}, {@link #label}) and the linker keeps only
+ * the groups.
+ *
  * <p>Not thread-safe: one thread feeds one linker (the detector's).
  */
 public final class CampaignLinker {
 
-  // An account indexes at most three values of each changing kind (IP prefix, client, system
-  // prompt): enough to follow a move, not enough for an address-rotating account to flood the
-  // table. Counters are two bits each in changes[].
-  private static final int IP_SHIFT = 0;
-  private static final int CLIENT_SHIFT = 2;
-  private static final int SYSTEM_SHIFT = 4;
-  private static final int MAX_VALUES = 3;
   private static final int SAMPLE_ALL = 8;
-  private static final double MIN_CANDIDATE_POINTS = 0.5;
   private static final int SAMPLE_EVERY = 16;
-  private static final int TEMPLATE_SAMPLES = 3;
-  private static final int TEMPLATE_MIN_LETTERS = 8;
   private static final double MAX_SHAPE = 0.6;
 
   private final LinkerConfig config;
@@ -87,20 +82,13 @@ public final class CampaignLinker {
   private int[] size = new int[0];
   private int[] next = new int[0];
 
-  // evidence per account (tagged keys, 0 = none)
-  private long[] payment = new long[0];
-  private long[] email = new long[0];
-  private long[] client = new long[0];
-  private long[] system = new long[0];
-  private long[] template = new long[0];
-  private long[] ip0 = new long[0];
-  private long[] ip1 = new long[0];
-  private long[] ipWide = new long[0];
-  private long[] created = new long[0];
+  // evidence per account: the values it holds and the template it is learning
+  private AccountEvidence[] evidence = new AccountEvidence[0];
+  // per account: OWN_FLAG and the BOTH_YOUNG bit of its first link (the rest of the snapshot's
+  // flags byte is the evidence's)
   private byte[] flags = new byte[0];
-  private byte[] changes = new byte[0];
-  private @Nullable String[] tplHead = new String[0];
-  private @Nullable String[] tplTail = new String[0];
+  private final AccountEvidence.Taker taker = this::take;
+  private final AccountEvidence.Rarity rarityOf = this::rarity;
 
   // activity per account
   private @Nullable String[] names = new String[0];
@@ -123,11 +111,8 @@ public final class CampaignLinker {
   private int[] campaignNo = new int[0]; // 0 = not (yet) a reportable campaign
   private boolean[] dirty = new boolean[0]; // the group changed since its last review
 
-  // flags bits
-  private static final byte YOUNG = 1;
-  private static final byte VARIED = 2;
+  // flags bits (the others are AccountEvidence's)
   private static final byte OWN_FLAG = 4;
-  private static final byte TEMPLATE_DONE = 8;
 
   public CampaignLinker(LinkerConfig config, double suspiciousAt, double distillationAt) {
     this.config = config;
@@ -156,79 +141,101 @@ public final class CampaignLinker {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Links found elsewhere: a runtime that keys linking by evidence value keeps each account's
+  // evidence where the account lives and each value's holders where the value is keyed
+  // (AccountEvidence, EvidenceValue), and feeds this linker the links those find. It then keeps
+  // only groups: union-find, their scores, reviews and campaign lines, by the same code.
+
+  /**
+   * Account {@code a}, never observed, is named by a link before its own first request arrives (its
+   * request travels on another path). Indexes stay dense: {@code a} must be the next one.
+   */
+  public void known(int a, String name, long timeMillis) {
+    if (a != count) {
+      throw new IllegalArgumentException("account index " + a + " is not the next, " + count);
+    }
+    add(a, name, timeMillis);
+  }
+
+  /**
+   * One request of account {@code a} whose links are found elsewhere: counts its activity and, when
+   * {@code ev} is not null, takes the account's current evidence ({@link
+   * AccountEvidence#linkingCopy}); then {@link #link} its links, {@link #memberScore} and {@link
+   * #review} as after {@link #observe}.
+   */
+  public void observeFound(
+      int a,
+      String name,
+      long timeMillis,
+      long inputTokens,
+      long outputTokens,
+      @Nullable AccountEvidence ev) {
+    if (a == count) {
+      add(a, name, timeMillis);
+    } else if (a > count || a < 0) {
+      throw new IllegalArgumentException("account index " + a + " skips ahead of " + count);
+    }
+    activity(a, timeMillis, inputTokens, outputTokens);
+    if (ev != null) {
+      boolean wasYoung = evidence[a].young();
+      evidence[a] = ev;
+      if (!wasYoung && ev.young()) {
+        int r = find(a);
+        young[r]++;
+        dirty[r] = true;
+      }
+    }
+  }
+
+  /**
+   * Links accounts {@code a} and {@code b} on the evidence kinds of {@code mask} (from {@link
+   * AccountEvidence#links}), unless they are in one group already.
+   */
+  public void link(int a, int b, int mask, long timeMillis) {
+    if (a >= count || b >= count || a < 0 || b < 0) {
+      throw new IllegalArgumentException("unknown account index " + Math.max(a, b));
+    }
+    if (a != b && find(a) != find(b)) {
+      union(a, b, mask, timeMillis);
+    }
+  }
+
+  /** The readable label of value {@code key} (shared by two accounts), for campaign indicators. */
+  public void label(long key, String label) {
+    int slot = values.slot(key);
+    if (values.label(slot) == null) {
+      values.label(slot, label);
+    }
+  }
+
   private void update(int a, String name, long timeMillis, Traits t) {
     if (a == count) {
       add(a, name, timeMillis);
     } else if (a > count || a < 0) {
       throw new IllegalArgumentException("account index " + a + " skips ahead of " + count);
     }
-    requests[a]++;
-    inputTokens[a] += t.inputTokens();
-    outputTokens[a] += t.outputTokens();
-    if (timeMillis > lastSeen[a]) {
+    activity(a, timeMillis, t.inputTokens(), t.outputTokens());
+    AccountEvidence e = evidence[a];
+    boolean wasYoung = e.young();
+    e.observe(requests[a], firstSeen[a], t, config.youngMillis(), taker);
+    if (!wasYoung && e.young()) {
+      int r = find(a);
+      young[r]++;
+      dirty[r] = true;
+    }
+  }
+
+  private void activity(int a, long timeMillis, long in, long out) {
+    if (requests[a] == 0) {
+      firstSeen[a] = timeMillis;
       lastSeen[a] = timeMillis;
     }
-    if (created[a] == Exchange.NO_TIME && t.createdMillis() != Exchange.NO_TIME) {
-      created[a] = t.createdMillis();
-      if (firstSeen[a] - t.createdMillis() < config.youngMillis()) {
-        flags[a] |= YOUNG;
-        int r = find(a);
-        young[r]++;
-        dirty[r] = true;
-      }
-    }
-    // Identity and infrastructure rarely change within an account: look at them on its first
-    // requests and then on every 16th, so the cost per request stays a few comparisons.
-    int n = requests[a];
-    if (!samples(n)) {
-      if ((flags[a] & TEMPLATE_DONE) == 0) {
-        learnTemplate(a, t, timeMillis);
-      }
-      return;
-    }
-    String pay = t.payment();
-    if (payment[a] == 0 && pay != null) {
-      payment[a] = key(Evidence.PAYMENT_FP, Hashing.hash(pay));
-      take(a, Evidence.PAYMENT_FP, payment[a], pay, timeMillis);
-    }
-    String dom = t.email();
-    if (email[a] == 0 && dom != null) {
-      email[a] = key(Evidence.EMAIL_DOMAIN, Hashing.hash(dom));
-      take(a, Evidence.EMAIL_DOMAIN, email[a], dom, timeMillis);
-    }
-    long ipKey = IpPrefix.primary(t.ip());
-    if (ipKey != 0) {
-      long k = key(Evidence.IP_PREFIX, ipKey);
-      if (k != ip0[a] && k != ip1[a] && spend(a, IP_SHIFT)) {
-        ip1[a] = ip0[a];
-        ip0[a] = k;
-        take(a, Evidence.IP_PREFIX, k, IpPrefix.primaryCidr(t.ip()), timeMillis);
-      }
-      if (ipWide[a] == 0) {
-        long wide = IpPrefix.wide(t.ip());
-        if (wide != 0) {
-          ipWide[a] = key(Evidence.IP_WIDE, wide);
-          take(a, Evidence.IP_WIDE, ipWide[a], IpPrefix.wideCidr(t.ip()), timeMillis);
-        }
-      }
-    }
-    long clientKey = t.clientKey();
-    if (clientKey != 0) {
-      long k = key(Evidence.CLIENT, clientKey);
-      if (k != client[a] && spend(a, CLIENT_SHIFT)) {
-        client[a] = k;
-        take(a, Evidence.CLIENT, k, t.userAgent(), timeMillis);
-      }
-    }
-    if (t.system() != 0) {
-      long k = key(Evidence.SYSTEM_PROMPT, t.system());
-      if (k != system[a] && spend(a, SYSTEM_SHIFT)) {
-        system[a] = k;
-        take(a, Evidence.SYSTEM_PROMPT, k, hex(t.system()), timeMillis);
-      }
-    }
-    if ((flags[a] & TEMPLATE_DONE) == 0) {
-      learnTemplate(a, t, timeMillis);
+    requests[a]++;
+    inputTokens[a] += in;
+    outputTokens[a] += out;
+    if (timeMillis > lastSeen[a]) {
+      lastSeen[a] = timeMillis;
     }
   }
 
@@ -396,19 +403,31 @@ public final class CampaignLinker {
     Bulk.writeInts(out, parent, n);
     Bulk.writeInts(out, size, n);
     Bulk.writeInts(out, next, n);
-    Bulk.writeLongs(out, payment, n);
-    Bulk.writeLongs(out, email, n);
-    Bulk.writeLongs(out, client, n);
-    Bulk.writeLongs(out, system, n);
-    Bulk.writeLongs(out, template, n);
-    Bulk.writeLongs(out, ip0, n);
-    Bulk.writeLongs(out, ip1, n);
-    Bulk.writeLongs(out, ipWide, n);
-    Bulk.writeLongs(out, created, n);
-    Bulk.writeBytes(out, flags, n);
-    Bulk.writeBytes(out, changes, n);
-    Bulk.writeStrings(out, tplHead, n);
-    Bulk.writeStrings(out, tplTail, n);
+    // The evidence in the array layout of format 1 (one array per field).
+    AccountEvidence[] ev = evidence;
+    Bulk.writeLongs(out, longs(ev, n, e -> e.payment), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.email), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.client), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.system), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.template), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.ip0), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.ip1), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.ipWide), n);
+    Bulk.writeLongs(out, longs(ev, n, e -> e.created), n);
+    byte[] f = new byte[n];
+    byte[] ch = new byte[n];
+    @Nullable String[] head = new String[n];
+    @Nullable String[] tail = new String[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (byte) (ev[i].flags | flags[i]);
+      ch[i] = ev[i].changes;
+      head[i] = ev[i].tplHead;
+      tail[i] = ev[i].tplTail;
+    }
+    Bulk.writeBytes(out, f, n);
+    Bulk.writeBytes(out, ch, n);
+    Bulk.writeStrings(out, head, n);
+    Bulk.writeStrings(out, tail, n);
     Bulk.writeStrings(out, names, n);
     Bulk.writeInts(out, requests, n);
     Bulk.writeLongs(out, inputTokens, n);
@@ -460,19 +479,39 @@ public final class CampaignLinker {
     l.parent = Bulk.readInts(in, n, cap);
     l.size = Bulk.readInts(in, n, cap);
     l.next = Bulk.readInts(in, n, cap);
-    l.payment = Bulk.readLongs(in, n, cap);
-    l.email = Bulk.readLongs(in, n, cap);
-    l.client = Bulk.readLongs(in, n, cap);
-    l.system = Bulk.readLongs(in, n, cap);
-    l.template = Bulk.readLongs(in, n, cap);
-    l.ip0 = Bulk.readLongs(in, n, cap);
-    l.ip1 = Bulk.readLongs(in, n, cap);
-    l.ipWide = Bulk.readLongs(in, n, cap);
-    l.created = Bulk.readLongs(in, n, cap);
-    l.flags = Bulk.readBytes(in, n, cap);
-    l.changes = Bulk.readBytes(in, n, cap);
-    l.tplHead = Bulk.readStrings(in, n, cap);
-    l.tplTail = Bulk.readStrings(in, n, cap);
+    long[] payment = Bulk.readLongs(in, n, 0);
+    long[] email = Bulk.readLongs(in, n, 0);
+    long[] client = Bulk.readLongs(in, n, 0);
+    long[] system = Bulk.readLongs(in, n, 0);
+    long[] template = Bulk.readLongs(in, n, 0);
+    long[] ip0 = Bulk.readLongs(in, n, 0);
+    long[] ip1 = Bulk.readLongs(in, n, 0);
+    long[] ipWide = Bulk.readLongs(in, n, 0);
+    long[] created = Bulk.readLongs(in, n, 0);
+    byte[] f = Bulk.readBytes(in, n, 0);
+    byte[] changes = Bulk.readBytes(in, n, 0);
+    @Nullable String[] head = Bulk.readStrings(in, n, 0);
+    @Nullable String[] tail = Bulk.readStrings(in, n, 0);
+    l.evidence = new AccountEvidence[cap];
+    l.flags = new byte[cap];
+    for (int i = 0; i < n; i++) {
+      AccountEvidence e = new AccountEvidence();
+      e.payment = payment[i];
+      e.email = email[i];
+      e.client = client[i];
+      e.system = system[i];
+      e.template = template[i];
+      e.ip0 = ip0[i];
+      e.ip1 = ip1[i];
+      e.ipWide = ipWide[i];
+      e.created = created[i];
+      e.flags = (byte) (f[i] & AccountEvidence.OWN_BITS);
+      e.changes = changes[i];
+      e.tplHead = head[i];
+      e.tplTail = tail[i];
+      l.evidence[i] = e;
+      l.flags[i] = (byte) (f[i] & ~AccountEvidence.OWN_BITS);
+    }
     l.names = Bulk.readStrings(in, n, cap);
     l.requests = Bulk.readInts(in, n, cap);
     l.inputTokens = Bulk.readLongs(in, n, cap);
@@ -507,63 +546,17 @@ public final class CampaignLinker {
     names[a] = name;
     firstSeen[a] = timeMillis;
     lastSeen[a] = timeMillis;
-    created[a] = Exchange.NO_TIME;
+    evidence[a] = new AccountEvidence();
     joinedAt[a] = Exchange.NO_TIME;
     confirmedAt[a] = Exchange.NO_TIME;
     via[a] = -1;
-  }
-
-  /** Counts one more value of a changing kind for account {@code a}, if its budget allows. */
-  private boolean spend(int a, int shift) {
-    int used = (changes[a] >>> shift) & 0x3;
-    if (used >= MAX_VALUES) {
-      return false;
-    }
-    changes[a] = (byte) (changes[a] + (1 << shift));
-    return true;
-  }
-
-  private void learnTemplate(int a, Traits t, long timeMillis) {
-    String h = tplHead[a];
-    String tl = tplTail[a];
-    int samples = (flags[a] >>> 4) & 0x7;
-    String head = t.head();
-    String tail = t.tail();
-    if (h == null || tl == null) {
-      tplHead[a] = head;
-      tplTail[a] = tail;
-    } else {
-      String ch = commonPrefix(h, head);
-      String ct = commonSuffix(tl, tail);
-      if (ch.length() < h.length() || ct.length() < tl.length()) {
-        flags[a] |= VARIED;
-      }
-      tplHead[a] = ch;
-      tplTail[a] = ct;
-    }
-    samples++;
-    flags[a] = (byte) ((flags[a] & ~0x70) | (samples << 4));
-    if (samples < TEMPLATE_SAMPLES) {
-      return;
-    }
-    String common = wordPrefix(Objects.requireNonNull(tplHead[a]));
-    String commonTail = wordSuffix(Objects.requireNonNull(tplTail[a]));
-    tplHead[a] = null;
-    tplTail[a] = null;
-    flags[a] |= TEMPLATE_DONE;
-    if ((flags[a] & VARIED) == 0 || letters(common) + letters(commonTail) < TEMPLATE_MIN_LETTERS) {
-      return;
-    }
-    long h64 = Hashing.combine(Hashing.hash(common), Hashing.hash(commonTail));
-    template[a] = key(Evidence.TEMPLATE, h64);
-    take(a, Evidence.TEMPLATE, template[a], hex(h64), timeMillis);
   }
 
   /**
    * Account {@code a} takes up value {@code k}. Queued until all of the request's new values are on
    * the account, so that the comparisons see everything the two accounts share.
    */
-  private void take(int a, Evidence kind, long k, @Nullable String label, long timeMillis) {
+  private void take(Evidence kind, long k, @Nullable String label) {
     if (queued == queuedKeys.length) {
       queuedKeys = Arrays.copyOf(queuedKeys, queued * 2);
       queuedKinds = Arrays.copyOf(queuedKinds, queued * 2);
@@ -587,7 +580,7 @@ public final class CampaignLinker {
       long k = queuedKeys[q];
       Evidence kind = Objects.requireNonNull(queuedKinds[q]);
       int slot = values.slot(k);
-      if (kind.weight() * rarity(values.established(slot)) < MIN_CANDIDATE_POINTS) {
+      if (!AccountEvidence.bringsCandidates(kind, values.established(slot))) {
         continue;
       }
       candidates:
@@ -604,13 +597,13 @@ public final class CampaignLinker {
         if (checked < checkedAccounts.length) {
           checkedAccounts[checked++] = b;
         }
-        int mask = pairMask(a, b);
-        if (points(a, b, mask) >= config.linkThreshold()) {
+        int mask = evidence[a].sharedWith(evidence[b], config.burstMillis());
+        if (evidence[a].points(evidence[b], mask, rarityOf) >= config.linkThreshold()) {
           union(a, b, mask, timeMillis);
         }
       }
     }
-    boolean established = (flags[a] & YOUNG) == 0;
+    boolean established = !evidence[a].young();
     for (int q = 0; q < queued; q++) {
       int slot = values.slot(queuedKeys[q]);
       values.add(slot, a, established);
@@ -623,81 +616,10 @@ public final class CampaignLinker {
     queued = 0;
   }
 
-  /** The evidence kinds accounts {@code a} and {@code b} share. */
-  private int pairMask(int a, int b) {
-    int m = 0;
-    if (payment[a] != 0 && payment[a] == payment[b]) {
-      m |= Evidence.PAYMENT_FP.bit();
-    }
-    if (email[a] != 0 && email[a] == email[b]) {
-      m |= Evidence.EMAIL_DOMAIN.bit();
-    }
-    if (ip0[a] != 0 && (ip0[a] == ip0[b] || ip0[a] == ip1[b])
-        || ip1[a] != 0 && (ip1[a] == ip0[b] || ip1[a] == ip1[b])) {
-      m |= Evidence.IP_PREFIX.bit();
-    }
-    if (ipWide[a] != 0 && ipWide[a] == ipWide[b]) {
-      m |= Evidence.IP_WIDE.bit();
-    }
-    if (client[a] != 0 && client[a] == client[b]) {
-      m |= Evidence.CLIENT.bit();
-    }
-    if (system[a] != 0 && system[a] == system[b]) {
-      m |= Evidence.SYSTEM_PROMPT.bit();
-    }
-    if (template[a] != 0 && template[a] == template[b]) {
-      m |= Evidence.TEMPLATE.bit();
-    }
-    boolean bothYoung = (flags[a] & flags[b] & YOUNG) != 0;
-    if (bothYoung) {
-      m |= Evidence.BOTH_YOUNG.bit();
-      if (Math.abs(created[a] - created[b]) <= config.burstMillis()) {
-        m |= Evidence.CREATED_TOGETHER.bit();
-      }
-    }
-    return m;
-  }
-
-  private double points(int a, int b, int mask) {
-    double p = 0;
-    if ((mask & Evidence.PAYMENT_FP.bit()) != 0) {
-      p += Evidence.PAYMENT_FP.weight() * rarity(payment[a]);
-    }
-    if ((mask & Evidence.EMAIL_DOMAIN.bit()) != 0) {
-      p += Evidence.EMAIL_DOMAIN.weight() * rarity(email[a]);
-    }
-    if ((mask & Evidence.IP_PREFIX.bit()) != 0) {
-      long k = ip0[a] == ip0[b] || ip0[a] == ip1[b] ? ip0[a] : ip1[a];
-      p += Evidence.IP_PREFIX.weight() * rarity(k);
-    } else if ((mask & Evidence.IP_WIDE.bit()) != 0) {
-      p += Evidence.IP_WIDE.weight() * rarity(ipWide[a]);
-    }
-    if ((mask & Evidence.CLIENT.bit()) != 0) {
-      p += Evidence.CLIENT.weight() * rarity(client[a]);
-    }
-    if ((mask & Evidence.SYSTEM_PROMPT.bit()) != 0) {
-      p += Evidence.SYSTEM_PROMPT.weight() * rarity(system[a]);
-    }
-    if ((mask & Evidence.TEMPLATE.bit()) != 0) {
-      p += Evidence.TEMPLATE.weight() * rarity(template[a]);
-    }
-    if ((mask & Evidence.CREATED_TOGETHER.bit()) != 0) {
-      p += Evidence.CREATED_TOGETHER.weight();
-    }
-    if ((mask & Evidence.BOTH_YOUNG.bit()) != 0) {
-      p += Evidence.BOTH_YOUNG.weight();
-    }
-    return p;
-  }
-
   /** 1 for a value no established account holds, falling slowly as more of them do. */
   private double rarity(long k) {
     int slot = values.find(k);
-    return rarity(slot < 0 ? 0 : values.established(slot));
-  }
-
-  private static double rarity(int established) {
-    return 1 / (1 + log2(1 + established / 8.0));
+    return AccountEvidence.rarity(slot < 0 ? 0 : values.established(slot));
   }
 
   private void union(int a, int b, int mask, long timeMillis) {
@@ -814,10 +736,9 @@ public final class CampaignLinker {
       if (contribution[m] != 0) {
         suspicious++;
       }
+      AccountEvidence e = evidence[m];
       for (long k :
-          new long[] {
-            payment[m], email[m], ip0[m], ip1[m], ipWide[m], client[m], system[m], template[m]
-          }) {
+          new long[] {e.payment, e.email, e.ip0, e.ip1, e.ipWide, e.client, e.system, e.template}) {
         if (k != 0) {
           shared.computeIfAbsent(k, x -> new int[1])[0]++;
         }
@@ -829,7 +750,7 @@ public final class CampaignLinker {
           int slot = values.find(k);
           String label = slot < 0 ? null : values.label(slot);
           if (n[0] >= 2 && label != null) {
-            indicators.add(new Campaign.Indicator(kindOf(k).id(), label, n[0]));
+            indicators.add(new Campaign.Indicator(AccountEvidence.kindOf(k).id(), label, n[0]));
           }
         });
     indicators.sort(
@@ -863,20 +784,6 @@ public final class CampaignLinker {
         reasons);
   }
 
-  private Evidence kindOf(long k) {
-    for (Evidence e : Evidence.values()) {
-      if (e.indexed() && (k & 0xF) == (e.salt() & 0xF)) {
-        return e;
-      }
-    }
-    throw new IllegalStateException("untagged key");
-  }
-
-  /** Tags a value's hash with its kind (low four bits), keeping it non-zero. */
-  private static long key(Evidence kind, long hash) {
-    return (Hashing.mix(hash ^ (kind.salt() << 32)) & ~0xFL) | (kind.salt() & 0xF);
-  }
-
   private String name(int a) {
     String n = names[a];
     return n == null ? "" : n;
@@ -886,19 +793,8 @@ public final class CampaignLinker {
     parent = Arrays.copyOf(parent, capacity);
     size = Arrays.copyOf(size, capacity);
     next = Arrays.copyOf(next, capacity);
-    payment = Arrays.copyOf(payment, capacity);
-    email = Arrays.copyOf(email, capacity);
-    client = Arrays.copyOf(client, capacity);
-    system = Arrays.copyOf(system, capacity);
-    template = Arrays.copyOf(template, capacity);
-    ip0 = Arrays.copyOf(ip0, capacity);
-    ip1 = Arrays.copyOf(ip1, capacity);
-    ipWide = Arrays.copyOf(ipWide, capacity);
-    created = Arrays.copyOf(created, capacity);
+    evidence = Arrays.copyOf(evidence, capacity);
     flags = Arrays.copyOf(flags, capacity);
-    changes = Arrays.copyOf(changes, capacity);
-    tplHead = Arrays.copyOf(tplHead, capacity);
-    tplTail = Arrays.copyOf(tplTail, capacity);
     names = Arrays.copyOf(names, capacity);
     requests = Arrays.copyOf(requests, capacity);
     inputTokens = Arrays.copyOf(inputTokens, capacity);
@@ -958,16 +854,6 @@ public final class CampaignLinker {
     return s.substring(i);
   }
 
-  private static int letters(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isLetter(s.charAt(i))) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
   }
@@ -976,9 +862,13 @@ public final class CampaignLinker {
     return Math.round(x * 10_000) / 10_000.0;
   }
 
-  private static String hex(long h) {
-    String s = Long.toHexString(h);
-    return "0".repeat(16 - s.length()) + s;
+  private static long[] longs(
+      AccountEvidence[] ev, int n, java.util.function.ToLongFunction<AccountEvidence> field) {
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = field.applyAsLong(ev[i]);
+    }
+    return out;
   }
 
   /** A growable list of ints without boxing. */
