@@ -155,7 +155,9 @@ public final class JobBenchmark {
   private static double median(List<Double> xs) {
     List<Double> sorted = new ArrayList<>(xs);
     sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+    int n = sorted.size();
+    // An even count takes the mean of the middle two (the upper one alone overstated the ratio).
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /**
