@@ -3,7 +3,6 @@ package org.distillguard.flink;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.distillguard.core.detect.Observation;
@@ -18,7 +17,7 @@ import org.distillguard.core.text.PromptFeatures;
  * parsed, to the per-account stage, before their prompt is analysed: the text features then hold
  * only the system prompt's hash, and only that is written.
  */
-final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
+final class ObservationSerializer extends FieldSerializer<Observation> {
   private static final long serialVersionUID = 1L;
   static final ObservationSerializer INSTANCE = new ObservationSerializer();
   static final SerializerTypeInfo<Observation> TYPE =
@@ -73,16 +72,6 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
   @Override
   public Observation copy(Observation from) {
     return from;
-  }
-
-  @Override
-  public Observation copy(Observation from, Observation reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -161,16 +150,6 @@ final class ObservationSerializer extends TypeSerializerSingleton<Observation> {
         f,
         readTraits(in),
         idHash);
-  }
-
-  @Override
-  public Observation deserialize(Observation reuse, DataInputView source) throws IOException {
-    return deserialize(source);
-  }
-
-  @Override
-  public void copy(DataInputView source, DataOutputView target) throws IOException {
-    serialize(deserialize(source), target);
   }
 
   @Override

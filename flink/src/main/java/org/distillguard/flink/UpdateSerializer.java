@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.distillguard.core.detect.Verdict;
@@ -14,7 +13,7 @@ import org.distillguard.core.link.Traits;
 import org.distillguard.core.state.Bulk;
 
 /** An {@link Update} between the two stages, field by field (no Kryo, no intermediate array). */
-final class UpdateSerializer extends TypeSerializerSingleton<Update> {
+final class UpdateSerializer extends FieldSerializer<Update> {
   private static final long serialVersionUID = 1L;
   static final UpdateSerializer INSTANCE = new UpdateSerializer();
 
@@ -50,16 +49,6 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
             from.traits(),
             s.clone(),
             from.linking());
-  }
-
-  @Override
-  public Update copy(Update from, Update reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -150,16 +139,6 @@ final class UpdateSerializer extends TypeSerializerSingleton<Update> {
         traits,
         snapshot,
         linking);
-  }
-
-  @Override
-  public Update deserialize(Update reuse, DataInputView source) throws IOException {
-    return deserialize(source);
-  }
-
-  @Override
-  public void copy(DataInputView source, DataOutputView target) throws IOException {
-    serialize(deserialize(source), target);
   }
 
   @Override

@@ -131,6 +131,14 @@ public final class CampaignStage {
       Verdict ownVerdict,
       double peakScore,
       @Nullable IntConsumer newlyFlagged) {
+    record(a, requests, lastSeen, ownVerdict, newlyFlagged);
+    linker.observe(a, account, timeMillis, traits);
+    afterLinking(a, timeMillis, ownVerdict, peakScore);
+  }
+
+  /** The account's own side of a request, before linking: both kinds of observe start here. */
+  private void record(
+      int a, long requests, long lastSeen, Verdict ownVerdict, @Nullable IntConsumer newlyFlagged) {
     if (a == count) {
       add();
     } else if (a > count || a < 0) {
@@ -140,8 +148,6 @@ public final class CampaignStage {
     this.lastSeen[a] = lastSeen;
     own[a] = (byte) ownVerdict.ordinal();
     listener = newlyFlagged;
-    linker.observe(a, account, timeMillis, traits);
-    afterLinking(a, timeMillis, ownVerdict, peakScore);
   }
 
   /**
@@ -165,15 +171,7 @@ public final class CampaignStage {
       Verdict ownVerdict,
       double peakScore,
       @Nullable IntConsumer newlyFlagged) {
-    if (a == count) {
-      add();
-    } else if (a > count || a < 0) {
-      throw new IllegalArgumentException("account index " + a + " skips ahead of " + count);
-    }
-    this.requests[a] = requests;
-    this.lastSeen[a] = lastSeen;
-    own[a] = (byte) ownVerdict.ordinal();
-    listener = newlyFlagged;
+    record(a, requests, lastSeen, ownVerdict, newlyFlagged);
     linker.observeFound(a, account, timeMillis, inputTokens, outputTokens, evidence);
     for (AccountEvidence.Link l : links) {
       int b = index(l.with());
