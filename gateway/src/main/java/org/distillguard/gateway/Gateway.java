@@ -295,7 +295,7 @@ public final class Gateway implements AutoCloseable {
         adminPort < 0 ? "off" : config.admin.host + ":" + adminPort,
         config.upstreams.size(),
         directory.keyCount(),
-        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
+        transport());
   }
 
   private int deploy(Handler<HttpServerRequest> handler, String host, int port, int instances) {
@@ -440,6 +440,11 @@ public final class Gateway implements AutoCloseable {
   /** Intelligence sharing, when the {@code intel:} section is set. */
   public @Nullable IntelService intel() {
     return intel;
+  }
+
+  /** The network transport in use: {@code epoll} (see {@code native_transport}) or {@code NIO}. */
+  public String transport() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "NIO";
   }
 
   public GatewayMetrics metrics() {
