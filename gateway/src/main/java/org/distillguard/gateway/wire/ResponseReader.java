@@ -104,10 +104,10 @@ public final class ResponseReader {
     } catch (IOException e) {
       return body;
     }
+    usage(root.get("usage"));
     boolean changed = false;
     switch (endpoint) {
       case CHAT_COMPLETIONS, COMPLETIONS -> {
-        openAiUsage(root.get("usage"));
         JsonNode choices = root.get("choices");
         if (choices != null && choices.isArray()) {
           for (JsonNode c : choices) {
@@ -121,13 +121,8 @@ public final class ResponseReader {
           }
         }
       }
-      case EMBEDDINGS -> openAiUsage(root.get("usage"));
-      case RESPONSES -> {
-        responsesUsage(root.get("usage"));
-        changed |= responsesOutput(root);
-      }
+      case RESPONSES -> changed |= responsesOutput(root);
       case MESSAGES -> {
-        anthropicUsage(root.get("usage"));
         JsonNode content = root.get("content");
         if (content instanceof ArrayNode arr) {
           for (Iterator<JsonNode> it = arr.elements(); it.hasNext(); ) {
@@ -142,7 +137,7 @@ public final class ResponseReader {
           }
         }
       }
-      case MODELS -> {}
+      case EMBEDDINGS, MODELS -> {}
     }
     return changed ? Json.bytes(root) : body;
   }
@@ -162,13 +157,7 @@ public final class ResponseReader {
         String name = p.currentName();
         JsonToken value = p.nextToken();
         if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
-          JsonNode u = SUBTREE.readTree(p);
-          switch (endpoint) {
-            case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> openAiUsage(u);
-            case RESPONSES -> responsesUsage(u);
-            case MESSAGES -> anthropicUsage(u);
-            case MODELS -> {}
-          }
+          usage(SUBTREE.readTree(p));
         } else {
           p.skipChildren();
         }
@@ -404,6 +393,16 @@ public final class ResponseReader {
     int room = outputCap - output.length();
     if (room > 0) {
       output.append(s, 0, Math.min(room, s.length()));
+    }
+  }
+
+  /** The usage object of a whole answer, read the way the called API reports it. */
+  private void usage(@Nullable JsonNode u) {
+    switch (endpoint) {
+      case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> openAiUsage(u);
+      case RESPONSES -> responsesUsage(u);
+      case MESSAGES -> anthropicUsage(u);
+      case MODELS -> {}
     }
   }
 
